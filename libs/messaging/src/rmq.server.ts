@@ -1,0 +1,324 @@
+import { Logger, Type } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import {
+  exchangeNames,
+  findMessageDef,
+  HEADERS,
+  MessageDef,
+  PingReply,
+  queueNames,
+  ServiceName,
+  SYSTEM_SHUTDOWN,
+} from '@app/contracts';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { ChannelWrapper } from 'amqp-connection-manager';
+import { lastValueFrom } from 'rxjs';
+import { BrokerConnection } from './connection';
+import { HandlerError, MessageValidationError } from './errors';
+import { MessagingConfig } from './messaging.config';
+import { RmqContext } from './rmq.context';
+import { validatePayload } from './validate';
+
+/** Envelope is the JSON body of every message. */
+export interface Envelope {
+  pattern: string;
+  data: unknown;
+}
+
+/** QueryAnswer is the JSON body of a query's reply. */
+export type QueryAnswer =
+  | { ok: true; data: unknown }
+  | { ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
+
+/** RmqServerOptions tune one server. */
+export interface RmqServerOptions {
+  /**
+   * Called when SYSTEM_SHUTDOWN arrives ("Stopping"). Default: SIGTERM to this process, which
+   * runMain turns into a clean close. `null` ignores the event (the gateway, which sends it).
+   */
+  onSystemShutdown?: (() => void) | null;
+}
+
+/** Events queues drop what a stopped consumer has not read after this long (ms). */
+const EVENT_QUEUE_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * RmqServer is Ebbflow's RabbitMQ transport for @nestjs/microservices. It consumes the service's
+ * durable command queue (manual acks, bounded prefetch, retries then dead-letter), its query
+ * queue (request/response through direct reply-to) and its own queue on the events topic
+ * exchange, bound to exactly the events its handlers subscribe to. Payloads are validated
+ * against the contract DTO before a handler sees them; anything malformed, unknown or failing
+ * repeatedly ends in the service's dead-letter queue, never unacknowledged and never requeued
+ * forever. It reconnects by itself after the broker drops the connection.
+ */
+export class RmqServer extends Server implements CustomTransportStrategy {
+  private connection?: BrokerConnection;
+  private channel?: ChannelWrapper;
+  private readonly names;
+  private readonly exchanges;
+  private readonly startedAt = Date.now();
+  protected readonly logger: Logger;
+
+  private readonly onSystemShutdown: (() => void) | null;
+
+  constructor(
+    private readonly service: ServiceName,
+    private readonly config: MessagingConfig,
+    options: RmqServerOptions = {},
+  ) {
+    super();
+    this.onSystemShutdown =
+      options.onSystemShutdown === undefined
+        ? () => process.kill(process.pid, 'SIGTERM')
+        : options.onSystemShutdown;
+    this.names = queueNames(service, config.AMQP_NAMESPACE);
+    this.exchanges = exchangeNames(config.AMQP_NAMESPACE);
+    this.logger = new Logger(`RmqServer:${service}`);
+  }
+
+  /** isConnected tells whether the consumer's broker connection is up. */
+  get isConnected(): boolean {
+    return this.connection?.isConnected ?? false;
+  }
+
+  listen(callback: (...optionalParams: unknown[]) => void): void {
+    this.connection = new BrokerConnection(this.config.AMQP_URL, `${this.service}-server`);
+    const eventPatterns = [...this.messageHandlers.entries()]
+      .filter(([, h]) => h.isEventHandler)
+      .map(([p]) => p);
+    if (this.onSystemShutdown && !eventPatterns.includes(SYSTEM_SHUTDOWN.pattern)) {
+      eventPatterns.push(SYSTEM_SHUTDOWN.pattern);
+    }
+    const prefetch = this.config.AMQP_PREFETCH;
+    this.channel = this.connection.manager.createChannel({
+      json: false,
+      confirm: true,
+      setup: async (ch: ConfirmChannel) => {
+        await this.declare(ch, eventPatterns);
+        await ch.prefetch(prefetch);
+        await ch.consume(this.names.commands, (m) => m && void this.onCommand(ch, m), {
+          noAck: false,
+        });
+        await ch.consume(this.names.queries, (m) => m && void this.onQuery(ch, m), {
+          noAck: false,
+        });
+        if (eventPatterns.length) {
+          await ch.consume(this.names.events, (m) => m && void this.onEvent(ch, m), {
+            noAck: false,
+          });
+        }
+      },
+    });
+    this.channel
+      .waitForConnect()
+      .then(() => {
+        this.logger.log(
+          `consuming ${this.names.commands}, ${this.names.queries}` +
+            (eventPatterns.length ? ` and events ${eventPatterns.join(', ')}` : ''),
+        );
+        callback();
+      })
+      .catch((error: Error) => callback(error));
+  }
+
+  private async declare(ch: ConfirmChannel, eventPatterns: string[]): Promise<void> {
+    const dl = {
+      'x-dead-letter-exchange': this.exchanges.deadLetter,
+      'x-dead-letter-routing-key': this.names.deadLetterKey,
+    };
+    await ch.assertExchange(this.exchanges.deadLetter, 'direct', { durable: true });
+    await ch.assertExchange(this.exchanges.events, 'topic', { durable: true });
+    await ch.assertQueue(this.names.deadLetter, { durable: true });
+    await ch.bindQueue(this.names.deadLetter, this.exchanges.deadLetter, this.names.deadLetterKey);
+    await ch.assertQueue(this.names.commands, { durable: true, arguments: dl });
+    await ch.assertQueue(this.names.queries, { durable: false });
+    if (eventPatterns.length) {
+      await ch.assertQueue(this.names.events, {
+        durable: true,
+        arguments: { ...dl, 'x-message-ttl': EVENT_QUEUE_TTL_MS },
+      });
+      for (const pattern of eventPatterns) {
+        await ch.bindQueue(this.names.events, this.exchanges.events, pattern);
+      }
+    }
+  }
+
+  private parse(msg: ConsumeMessage): Envelope {
+    let body: unknown;
+    try {
+      body = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      throw new MessageValidationError('?', { body: ['is not valid JSON'] });
+    }
+    const env = body as Partial<Envelope>;
+    if (!env || typeof env !== 'object' || typeof env.pattern !== 'string') {
+      throw new MessageValidationError('?', { pattern: ['is missing'] });
+    }
+    return { pattern: env.pattern, data: env.data ?? {} };
+  }
+
+  /** Resolves the handler and validated payload, or throws a reason to dead-letter. */
+  private resolve(
+    msg: ConsumeMessage,
+    expected: MessageDef['kind'],
+  ): { pattern: string; payload: object; def: MessageDef } {
+    const { pattern, data } = this.parse(msg);
+    const def = findMessageDef(pattern);
+    if (!def || def.kind !== expected || (def.kind !== 'event' && def.service !== this.service)) {
+      throw new MessageValidationError(pattern, { pattern: [`unknown ${expected} ${pattern}`] });
+    }
+    const builtIn = pattern.endsWith('.ping') || pattern === SYSTEM_SHUTDOWN.pattern;
+    if (!this.getHandlerByPattern(pattern) && !builtIn) {
+      throw new MessageValidationError(pattern, { pattern: [`no handler for ${pattern}`] });
+    }
+    return { pattern, payload: validatePayload(pattern, def.dto as Type<object>, data), def };
+  }
+
+  private async run(pattern: string, payload: object, ctx: RmqContext): Promise<unknown> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) throw new Error(`no handler for ${pattern}`);
+    return lastValueFrom(this.transformToObservable(await handler(payload, ctx)), {
+      defaultValue: undefined,
+    });
+  }
+
+  private async deadLetter(ch: ConfirmChannel, msg: ConsumeMessage, reason: string): Promise<void> {
+    this.logger.warn(`dead-lettering message from ${msg.fields.routingKey}: ${reason}`);
+    try {
+      const headers = {
+        ...(msg.properties.headers ?? {}),
+        [HEADERS.error]: reason.slice(0, 1000),
+        [HEADERS.failedAt]: new Date().toISOString(),
+      };
+      ch.publish(this.exchanges.deadLetter, this.names.deadLetterKey, msg.content, {
+        persistent: true,
+        headers,
+        messageId: msg.properties.messageId,
+        contentType: 'application/json',
+      });
+      await ch.waitForConfirms();
+      ch.ack(msg);
+    } catch (error) {
+      // The channel is gone; the broker redelivers the message after reconnecting.
+      this.logger.error(`could not dead-letter: ${(error as Error).message}`);
+    }
+  }
+
+  private async onCommand(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    let resolved;
+    try {
+      resolved = this.resolve(msg, 'command');
+    } catch (error) {
+      return this.deadLetter(ch, msg, (error as Error).message);
+    }
+    const ctx = new RmqContext([msg, ch, resolved.pattern]);
+    try {
+      await this.run(resolved.pattern, resolved.payload, ctx);
+      ch.ack(msg);
+    } catch (error) {
+      const attempts = Number(msg.properties.headers?.[HEADERS.attempts] ?? 0) + 1;
+      const reason = `${resolved.pattern} failed (attempt ${attempts}): ${(error as Error).message}`;
+      if (attempts >= this.config.COMMAND_MAX_ATTEMPTS) {
+        return this.deadLetter(ch, msg, reason);
+      }
+      this.logger.warn(`${reason}; retrying`);
+      try {
+        // Republish at the tail with a counter instead of nack-requeue, which would loop forever.
+        ch.sendToQueue(this.names.commands, msg.content, {
+          ...msg.properties,
+          persistent: true,
+          headers: { ...(msg.properties.headers ?? {}), [HEADERS.attempts]: attempts },
+        });
+        await ch.waitForConfirms();
+        ch.ack(msg);
+      } catch (republishError) {
+        this.logger.error(`could not requeue: ${(republishError as Error).message}`);
+      }
+    }
+  }
+
+  private async onQuery(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    let answer: QueryAnswer;
+    try {
+      const { pattern, payload } = this.resolve(msg, 'query');
+      const data = pattern.endsWith('.ping')
+        ? this.ping()
+        : await this.run(pattern, payload, new RmqContext([msg, ch, pattern]));
+      answer = { ok: true, data: data ?? null };
+    } catch (error) {
+      const e = error as Error & { code?: string; fields?: Record<string, string[]> };
+      const code =
+        error instanceof MessageValidationError || error instanceof HandlerError
+          ? e.code!
+          : 'internal';
+      if (code === 'internal') this.logger.error(`query failed: ${e.stack ?? e.message}`);
+      answer = { ok: false, error: { code, message: e.message, fields: e.fields } };
+    }
+    try {
+      if (msg.properties.replyTo) {
+        ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(answer)), {
+          correlationId: msg.properties.correlationId,
+          contentType: 'application/json',
+        });
+      }
+      ch.ack(msg);
+    } catch (error) {
+      this.logger.error(`could not answer a query: ${(error as Error).message}`);
+    }
+  }
+
+  private async onEvent(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    let resolved;
+    try {
+      resolved = this.resolve(msg, 'event');
+    } catch (error) {
+      return this.deadLetter(ch, msg, (error as Error).message);
+    }
+    if (
+      resolved.pattern === SYSTEM_SHUTDOWN.pattern &&
+      !this.getHandlerByPattern(resolved.pattern)
+    ) {
+      ch.ack(msg);
+      this.logger.log(
+        `system shutdown requested: ${(resolved.payload as { cause: string }).cause}`,
+      );
+      this.onSystemShutdown?.();
+      return;
+    }
+    try {
+      await this.run(
+        resolved.pattern,
+        resolved.payload,
+        new RmqContext([msg, ch, resolved.pattern]),
+      );
+      ch.ack(msg);
+    } catch (error) {
+      await this.deadLetter(
+        ch,
+        msg,
+        `${resolved.pattern} handler failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private ping(): PingReply {
+    return {
+      service: this.service,
+      pid: process.pid,
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.channel?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  on(): void {
+    throw new Error('RmqServer does not support event listeners; use the status observable');
+  }
+
+  unwrap<T>(): T {
+    return this.connection?.manager as T;
+  }
+}

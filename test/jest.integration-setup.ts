@@ -1,0 +1,2 @@
+// Integration tests start real services and processes; two minutes is their ceiling, not a target.
+jest.setTimeout(120000);

@@ -1,0 +1,145 @@
+import { dropDatabase } from '@app/database';
+import { freePort, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+
+const root = path.resolve(__dirname, '..');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function workerPids(stateDir: string): number[] {
+  try {
+    return readdirSync(stateDir)
+      .filter((f) => f.endsWith('.json'))
+      .map(
+        (f) => (JSON.parse(readFileSync(path.join(stateDir, f), 'utf8')) as { pid: number }).pid,
+      );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The whole stack as `npm start` runs it (scripts/start.js on the built dist/), on free ports,
+ * with its own database, broker namespace, S3 folder and fleet state folder.
+ */
+describe('npm start (the whole stack, local mode)', () => {
+  const dbUrl = testDatabaseUrl('ebbflow_stack');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ebbflow-stack-'));
+  const stateDir = path.join(tmp, 'fleet');
+  const password = 'stack-test-password';
+  let ports: Record<string, number>;
+  let stack: ChildProcess | undefined;
+  let output = '';
+  let seenPids: number[] = [];
+
+  beforeAll(async () => {
+    ports = {
+      gateway: await freePort(),
+      balancer: await freePort(),
+      admin: await freePort(),
+      s3: await freePort(),
+    };
+    stack = spawn(process.execPath, [path.join(root, 'scripts/start.js')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        GATEWAY_PORT: String(ports.gateway),
+        BALANCER_PORT: String(ports.balancer),
+        BALANCER_ADMIN_PORT: String(ports.admin),
+        BALANCER_ADMIN_URL: `http://127.0.0.1:${ports.admin}`,
+        BALANCER_PUBLIC_URL: `http://localhost:${ports.balancer}`,
+        S3_PORT: String(ports.s3),
+        S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
+        S3_DIRECTORY: path.join(tmp, 's3'),
+        FLEET_STATE_DIR: stateDir,
+        DATABASE_URL: dbUrl,
+        AMQP_NAMESPACE: uniqueName('stack'),
+        MANAGER_PASSWORD: password,
+        METRICS_POLL_S: '2',
+        BALANCER_HEALTH_INTERVAL_MS: '500',
+        FLEET_RECONCILE_INTERVAL_MS: '1000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    stack.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    stack.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  });
+
+  afterAll(async () => {
+    if (stack && stack.exitCode === null) stack.kill('SIGKILL');
+    for (const pid of [...seenPids, ...workerPids(stateDir)]) {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    await dropDatabase(dbUrl);
+  });
+
+  it('should answer /health with every service up within 60 s', async () => {
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.gateway}/health`);
+        return res.status === 200
+          ? ((await res.json()) as { services: Record<string, string> })
+          : null;
+      },
+      { timeoutMs: 60000, intervalMs: 500, what: `/health 200\n${output.slice(-3000)}` },
+    );
+    expect(health.services).toEqual({ fleet: 'up', metrics: 'up', scaler: 'up', janitor: 'up' });
+  });
+
+  it('should bring the pool up with one healthy worker serving the app through the balancer', async () => {
+    const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
+    const workers = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.gateway}/api/workers`, {
+          headers: { authorization: auth },
+        });
+        const body = (await res.json()) as { workers: { id: string; health: string }[] };
+        return body.workers.length === 1 && body.workers[0].health === 'healthy'
+          ? body.workers
+          : null;
+      },
+      { timeoutMs: 60000, intervalMs: 500, what: 'one healthy worker' },
+    );
+    const page = await fetch(`http://127.0.0.1:${ports.balancer}/login`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-ebbflow-instance')).toBe(workers[0].id);
+    expect(await page.text()).toMatch(/<form/i);
+  });
+
+  it('should stop every process of the project on Ctrl-C (SIGINT)', async () => {
+    seenPids = [...childPids(stack!.pid!), ...workerPids(stateDir)];
+    expect(seenPids.length).toBeGreaterThanOrEqual(8); // 7 services + at least one worker
+    const exited = new Promise<number | null>((resolve) =>
+      stack!.on('exit', (code) => resolve(code)),
+    );
+    stack!.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await waitFor(() => seenPids.every((pid) => !alive(pid)), {
+      timeoutMs: 5000,
+      what: 'no process left',
+    });
+  });
+});
