@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './define';
 export * from './names';
 export * from './base.dto';

@@ -1,0 +1,145 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { FLEET_SET_DESIRED, SCALER_DECISION, ScalingDecision } from '@app/contracts';
+import { MessageBus } from '@app/messaging';
+import { decideScale } from '../decision/scale-decision';
+import { DecisionLogService } from '../decisions/decision-log.service';
+import { ObservedPoolService } from '../observation/observed-pool.service';
+import { PolicyService } from '../policy/policy.service';
+import { SCALER_CONFIG, ScalerConfig } from '../scaler.config';
+
+/** Samples are kept for twice the window: enough to tell "stale" from "never measured". */
+const SAMPLE_KEEP_FACTOR = 2;
+/** Old decisions are pruned at most once an hour. */
+const PRUNE_EVERY_MS = 3600_000;
+
+/**
+ * ScalerLoopService evaluates the policy every SCALER_INTERVAL_S: it hands the observed samples,
+ * pool, policy and time of the last change to decideScale, sends a change to the fleet as
+ * FLEET_SET_DESIRED (source 'scaler', the decision's message as the reason), then stores the
+ * decision and broadcasts it as SCALER_DECISION. A disabled scaler decides nothing and stores
+ * nothing.
+ */
+@Injectable()
+export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ScalerLoopService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private lastChangeAt: Date | null = null;
+  private prunedAt = -Infinity;
+
+  constructor(
+    private readonly observed: ObservedPoolService,
+    private readonly policies: PolicyService,
+    private readonly log: DecisionLogService,
+    private readonly bus: MessageBus,
+    @Inject(SCALER_CONFIG) private readonly config: ScalerConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.lastChangeAt = await this.log.lastChangeAt();
+    const c = this.config;
+    this.logger.log(
+      `evaluating every ${c.SCALER_INTERVAL_S} s (window ${c.SCALER_WINDOW_S} s, cooldown ` +
+        `${c.SCALER_COOLDOWN_S} s, warm-up ${c.SCALER_WARMUP_S} s); last change: ` +
+        (this.lastChangeAt?.toISOString() ?? 'never'),
+    );
+    if (c.SCALER_COOLDOWN_S < c.SCALER_WINDOW_S) {
+      this.logger.warn(
+        `SCALER_COOLDOWN_S (${c.SCALER_COOLDOWN_S}) is shorter than SCALER_WINDOW_S (${c.SCALER_WINDOW_S}): ` +
+          'the first decision after a change still averages samples of the old pool and may overshoot',
+      );
+    }
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.evaluate()
+        .then(() => undefined)
+        .catch((error: Error) =>
+          this.logger.error(`evaluation failed: ${error.stack ?? error.message}`),
+        )
+        .finally(() => {
+          this.running = undefined;
+          this.schedule();
+        });
+    }, this.config.SCALER_INTERVAL_S * 1000);
+  }
+
+  /** evaluate runs the policy once; returns the decision, or null when nothing was decided. */
+  async evaluate(now = new Date()): Promise<ScalingDecision | null> {
+    this.observed.refreshIfQuiet();
+    const c = this.config;
+    const samples = this.observed.recentSamples(now, c.SCALER_WINDOW_S * SAMPLE_KEEP_FACTOR);
+    const size = this.observed.currentSize();
+    const policy = await this.policies.current();
+    if (!policy?.enabled) return null;
+    if (size === null) {
+      this.logger.warn('no word from the fleet yet: the pool size is unknown, nothing decided');
+      return null;
+    }
+    const outcome = decideScale({
+      samples,
+      workers: this.observed.inService(),
+      currentSize: size,
+      policy,
+      lastChangeAt: this.lastChangeAt,
+      now,
+      windowS: c.SCALER_WINDOW_S,
+      cooldownS: c.SCALER_COOLDOWN_S,
+      warmupS: c.SCALER_WARMUP_S,
+    });
+    const decision: ScalingDecision = {
+      at: now.toISOString(),
+      averageCpu: outcome.averageCpu,
+      workersCounted: outcome.workersCounted,
+      sizeBefore: size,
+      sizeAfter: outcome.newSize,
+      reason: outcome.reason,
+      message: outcome.message.slice(0, 1000),
+    };
+    let commandId: string | null = null;
+    if (outcome.newSize !== size) {
+      try {
+        commandId = await this.bus.command(FLEET_SET_DESIRED, {
+          desired: outcome.newSize,
+          source: 'scaler',
+          reason: `scaler: ${outcome.message}`.slice(0, 500),
+        });
+      } catch (error) {
+        // Not sent, so not a change: no cooldown starts and the next evaluation tries again.
+        this.logger.error(
+          `could not send ${size} → ${outcome.newSize} to the fleet: ${(error as Error).message}`,
+        );
+        return null;
+      }
+      this.lastChangeAt = now;
+      this.logger.log(`${outcome.reason}: ${outcome.message}`);
+    } else {
+      this.logger.debug(`${outcome.reason}: ${outcome.message}`);
+    }
+    await this.log.record(decision, commandId);
+    await this.bus
+      .emit(SCALER_DECISION, decision)
+      .catch((error: Error) => this.logger.warn(`decision not broadcast: ${error.message}`));
+    if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now.getTime();
+      await this.log.prune(now);
+    }
+    return decision;
+  }
+}

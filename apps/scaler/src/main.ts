@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { runMain } from '@app/messaging';
+import { createScalerApp } from './scaler.app';
+import { loadScalerConfig } from './scaler.config';
+
+// runMain closes the app on SIGTERM/SIGINT (running every shutdown hook), so
+// enableShutdownHooks() would only close it a second time.
+runMain('scaler', async () => {
+  const app = await createScalerApp(loadScalerConfig());
+  await app.listen();
+  return app;
+});

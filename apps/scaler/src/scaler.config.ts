@@ -1,0 +1,38 @@
+import { AMQP_ENV, DATABASE_ENV, env, loadConfig } from '@app/config';
+import {
+  DEFAULT_COOLDOWN_S,
+  DEFAULT_INTERVAL_S,
+  DEFAULT_WARMUP_S,
+  DEFAULT_WINDOW_S,
+} from './decision/scale-decision';
+
+const DAY_S = 86400;
+
+/** SCALER_ENV lists every variable the scaler reads. */
+export const SCALER_ENV = {
+  ...AMQP_ENV,
+  ...DATABASE_ENV,
+  /** Seconds between two evaluations of the policy. */
+  SCALER_INTERVAL_S: env.number(DEFAULT_INTERVAL_S, 0.1, DAY_S),
+  /** Seconds of CPU samples averaged by one evaluation. */
+  SCALER_WINDOW_S: env.number(DEFAULT_WINDOW_S, 0.1, DAY_S),
+  /** Seconds after a change during which the size is held. */
+  SCALER_COOLDOWN_S: env.number(DEFAULT_COOLDOWN_S, 0, DAY_S),
+  /** Seconds after its launch during which a worker's CPU is not counted. */
+  SCALER_WARMUP_S: env.number(DEFAULT_WARMUP_S, 0, DAY_S),
+  /** Without a fleet snapshot for this long, the pool is asked for (FLEET_LIST). */
+  SCALER_FLEET_REFRESH_S: env.number(30, 0.1, DAY_S),
+  /** Days of decisions kept in `scaling_decisions`. */
+  SCALER_DECISION_RETENTION_DAYS: env.int(30, 1, 3650),
+};
+
+/** ScalerConfig is the validated configuration of the scaler. */
+export type ScalerConfig = ReturnType<typeof loadScalerConfig>;
+
+/** loadScalerConfig reads SCALER_ENV from `source`; throws ConfigError naming a bad variable. */
+export function loadScalerConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(SCALER_ENV, source);
+}
+
+/** SCALER_CONFIG is the DI token of the ScalerConfig. */
+export const SCALER_CONFIG = Symbol('SCALER_CONFIG');
