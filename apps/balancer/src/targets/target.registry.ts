@@ -1,0 +1,191 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { BALANCER_CONFIG, BalancerConfig } from '../balancer.config';
+import {
+  HealthCheckResult,
+  initialHealthState,
+  nextHealthState,
+  Target,
+  TARGET_REASONS,
+} from './target';
+
+/** RegisterOutcome says whether a registration created a target or updated an existing one. */
+export interface RegisterOutcome {
+  target: Target;
+  created: boolean;
+}
+
+/**
+ * TargetRegistry is the balancer's target group: registration, health state, round-robin choice
+ * and draining. It is the only place a target changes; the proxy, the health checker and the
+ * admin API all go through it.
+ */
+@Injectable()
+export class TargetRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger('Targets');
+  /** Insertion order is the round-robin order. */
+  private readonly targets = new Map<string, Target>();
+  private readonly drainTimers = new Map<string, NodeJS.Timeout>();
+  private readonly registeredListeners: ((target: Target) => void)[] = [];
+  private cursor = 0;
+  private generations = 0;
+
+  constructor(@Inject(BALANCER_CONFIG) private readonly config: BalancerConfig) {}
+
+  /** onRegistered calls `listener` after every (re-)registration (the health checker's cue). */
+  onRegistered(listener: (target: Target) => void): void {
+    this.registeredListeners.push(listener);
+  }
+
+  /**
+   * register adds a target, or re-registers one: the same address again changes nothing (like
+   * RegisterTargets, it is idempotent); a new address, or a draining target, starts over in
+   * `initial` (a draining target keeps its in-flight count).
+   */
+  register(id: string, address: string, now = new Date()): RegisterOutcome {
+    const existing = this.targets.get(id);
+    if (existing && existing.address === address && existing.health !== 'draining') {
+      return { target: existing, created: false };
+    }
+    const [host, port] = splitAddress(address);
+    this.clearDrainTimer(id);
+    const target: Target = {
+      id,
+      address,
+      host,
+      port,
+      inFlight: existing?.inFlight ?? 0,
+      registeredAt: now,
+      generation: ++this.generations,
+      ...initialHealthState(),
+    };
+    if (existing) Object.assign(existing, target);
+    else this.targets.set(id, target);
+    const registered = existing ?? target;
+    this.logger.log(`${existing ? 're-registered' : 'registered'} ${id} at ${address}`);
+    for (const listener of this.registeredListeners) listener(registered);
+    return { target: registered, created: !existing };
+  }
+
+  /**
+   * deregister starts draining: the target gets no new requests and is removed when its in-flight
+   * requests reach 0, or after BALANCER_DEREGISTRATION_DELAY_MS, whichever comes first (ELBv2
+   * completes a deregistration at once when nothing is in flight). Returns undefined for an
+   * unknown id.
+   */
+  deregister(id: string): Target | undefined {
+    const target = this.targets.get(id);
+    if (!target) return undefined;
+    if (target.health !== 'draining') {
+      Object.assign(target, {
+        health: 'draining',
+        reason: TARGET_REASONS.deregistrationInProgress,
+        description: 'Target deregistration is in progress',
+        passes: 0,
+        failures: 0,
+      });
+      this.logger.log(`draining ${id} (${target.inFlight} in flight)`);
+      if (target.inFlight > 0) {
+        const timer = setTimeout(
+          () => this.remove(id, 'deregistration delay elapsed'),
+          this.config.BALANCER_DEREGISTRATION_DELAY_MS,
+        );
+        timer.unref();
+        this.drainTimers.set(id, timer);
+      }
+    }
+    const view = { ...target };
+    if (target.inFlight === 0) this.remove(id, 'nothing in flight');
+    return view;
+  }
+
+  /** get returns the target with this id (draining included). */
+  get(id: string): Target | undefined {
+    return this.targets.get(id);
+  }
+
+  /** list returns every registered and draining target, in registration order. */
+  list(): Target[] {
+    return [...this.targets.values()];
+  }
+
+  /** checkable returns the targets the health checker should probe (draining ones are not). */
+  checkable(): Target[] {
+    return this.list().filter((t) => t.health !== 'draining');
+  }
+
+  /**
+   * pickHealthy chooses the next healthy target in round-robin order, skipping `exclude` (the
+   * target that just refused a connection); undefined when none is healthy.
+   */
+  pickHealthy(exclude?: string): Target | undefined {
+    const healthy: Target[] = [];
+    for (const target of this.targets.values()) {
+      if (target.health === 'healthy' && target.id !== exclude) healthy.push(target);
+    }
+    if (healthy.length === 0) return undefined;
+    const target = healthy[this.cursor % healthy.length];
+    this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
+    return target;
+  }
+
+  /** acquire counts one more request in flight on `target`. */
+  acquire(target: Target): void {
+    target.inFlight += 1;
+  }
+
+  /** release counts one request less; a draining target with nothing left in flight is removed. */
+  release(target: Target): void {
+    target.inFlight = Math.max(0, target.inFlight - 1);
+    if (
+      target.inFlight === 0 &&
+      target.health === 'draining' &&
+      this.targets.get(target.id) === target
+    ) {
+      this.remove(target.id, 'in-flight requests completed');
+    }
+  }
+
+  /**
+   * recordCheck applies a health-check result to the registration `generation` it was made for;
+   * a result for an older registration, a removed or a draining target is dropped.
+   */
+  recordCheck(id: string, generation: number, result: HealthCheckResult): void {
+    const target = this.targets.get(id);
+    if (!target || target.generation !== generation || target.health === 'draining') return;
+    const before = target.health;
+    Object.assign(
+      target,
+      nextHealthState(target, result, {
+        healthy: this.config.BALANCER_HEALTHY_THRESHOLD,
+        unhealthy: this.config.BALANCER_UNHEALTHY_THRESHOLD,
+      }),
+    );
+    if (target.health !== before) {
+      const why = target.description ? ` (${target.reason}: ${target.description})` : '';
+      this.logger.log(`${id} ${before} -> ${target.health}${why}`);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.drainTimers.values()) clearTimeout(timer);
+    this.drainTimers.clear();
+  }
+
+  private remove(id: string, why: string): void {
+    this.clearDrainTimer(id);
+    if (this.targets.delete(id)) this.logger.log(`removed ${id}: ${why}`);
+  }
+
+  private clearDrainTimer(id: string): void {
+    const timer = this.drainTimers.get(id);
+    if (timer) clearTimeout(timer);
+    this.drainTimers.delete(id);
+  }
+}
+
+/** splitAddress splits a validated `host:port` or `[v6]:port` (the admin API validates it). */
+function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  return [host, Number(address.slice(at + 1))];
+}

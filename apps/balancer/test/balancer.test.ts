@@ -1,0 +1,379 @@
+import { createHash, randomBytes } from 'crypto';
+import { request } from 'http';
+import { waitFor } from '@app/testing';
+import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
+import { RunningBalancer, startBalancer } from '../src/balancer.app';
+import { loadBalancerConfig } from '../src/balancer.config';
+import { NO_HEALTHY_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
+import { TargetView } from '../src/targets/target';
+
+/**
+ * Fast health checks so a target changes state within a second; the timeout is generous for a
+ * loaded 2-core machine (targets run in the test process, whose event loop the checks share).
+ */
+const FAST = {
+  BALANCER_PORT: '0',
+  BALANCER_HOST: '127.0.0.1',
+  BALANCER_ADMIN_PORT: '0',
+  BALANCER_HEALTH_INTERVAL_MS: '250',
+  BALANCER_HEALTH_TIMEOUT_MS: '200',
+  BALANCER_HEALTHY_THRESHOLD: '2',
+  BALANCER_UNHEALTHY_THRESHOLD: '2',
+  BALANCER_DEREGISTRATION_DELAY_MS: '60000',
+};
+
+async function start(env: Record<string, string> = {}): Promise<RunningBalancer> {
+  return startBalancer(loadBalancerConfig({ ...FAST, ...env }), { logger: false });
+}
+
+/** Harness: a balancer plus the fake workers a test starts, all closed afterwards. */
+class Harness {
+  readonly workers: FakeWorker[] = [];
+  constructor(readonly balancer: RunningBalancer) {}
+
+  async worker(instanceId: string): Promise<{ worker: FakeWorker; address: string }> {
+    const worker = createFakeWorker({ instanceId });
+    this.workers.push(worker);
+    const port = await worker.listen(0, '127.0.0.1');
+    return { worker, address: `127.0.0.1:${port}` };
+  }
+
+  admin(method: string, path: string, body?: string, contentType = 'application/json') {
+    return fetch(this.balancer.adminUrl + path, {
+      method,
+      body,
+      headers: body === undefined ? undefined : { 'content-type': contentType },
+    });
+  }
+
+  async register(id: string, address: string): Promise<Response> {
+    return this.admin('PUT', `/targets/${id}`, JSON.stringify({ address }));
+  }
+
+  async targets(): Promise<TargetView[]> {
+    return (await (await this.admin('GET', '/targets')).json()) as TargetView[];
+  }
+
+  async target(id: string): Promise<TargetView | undefined> {
+    return (await this.targets()).find((t) => t.id === id);
+  }
+
+  async waitHealth(id: string, health: string): Promise<TargetView> {
+    return waitFor(
+      async () => {
+        const target = await this.target(id);
+        return target?.health === health ? target : undefined;
+      },
+      { timeoutMs: 10000, intervalMs: 50, what: `${id} ${health}` },
+    );
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(this.balancer.proxyUrl + path, { headers });
+  }
+
+  /** instances answers `count` GETs in sequence and returns who answered each. */
+  async instances(count: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await this.get('/api/echo/headers');
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      seen.push(res.headers.get('x-ebbflow-instance') ?? '');
+    }
+    return seen;
+  }
+
+  async close(): Promise<void> {
+    await this.balancer.close();
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
+
+describe('balancer (real HTTP, real targets on free ports)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it('should spread requests round robin across 3 healthy targets, with X-Forwarded headers', async () => {
+    h = new Harness(await start());
+    for (const id of ['i-aaaaaaa1', 'i-aaaaaaa2', 'i-aaaaaaa3']) {
+      const { address } = await h.worker(id);
+      expect((await h.register(id, address)).status).toBe(201);
+    }
+    for (const id of ['i-aaaaaaa1', 'i-aaaaaaa2', 'i-aaaaaaa3']) await h.waitHealth(id, 'healthy');
+
+    const seen = await h.instances(9);
+    // Round robin: every window of 3 consecutive requests reaches 3 distinct targets.
+    for (let i = 0; i < 9; i += 3) expect(new Set(seen.slice(i, i + 3)).size).toBe(3);
+    expect(seen.filter((id) => id === 'i-aaaaaaa2')).toHaveLength(3);
+
+    const echoed = (await (await h.get('/api/echo/headers')).json()) as Record<string, string>;
+    const proxy = new URL(h.balancer.proxyUrl);
+    expect(echoed).toMatchObject({
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': proxy.host,
+      'x-forwarded-port': proxy.port,
+      host: proxy.host,
+    });
+  });
+
+  it('should take a target that fails its health checks out of rotation and back in when it recovers', async () => {
+    h = new Harness(await start());
+    const a = await h.worker('i-bbbbbbb1');
+    const b = await h.worker('i-bbbbbbb2');
+    await h.register('i-bbbbbbb1', a.address);
+    await h.register('i-bbbbbbb2', b.address);
+    await h.waitHealth('i-bbbbbbb1', 'healthy');
+    await h.waitHealth('i-bbbbbbb2', 'healthy');
+
+    b.worker.setHealthStatus(503);
+    const sick = await h.waitHealth('i-bbbbbbb2', 'unhealthy');
+    expect(sick).toMatchObject({
+      reason: 'Target.ResponseCodeMismatch',
+      description: 'Health checks failed with these codes: [503]',
+    });
+    expect(await h.instances(6)).toEqual(Array(6).fill('i-bbbbbbb1'));
+
+    b.worker.setHealthStatus(200);
+    const back = await h.waitHealth('i-bbbbbbb2', 'healthy');
+    expect(back.reason).toBeNull();
+    expect(new Set(await h.instances(4))).toEqual(new Set(['i-bbbbbbb1', 'i-bbbbbbb2']));
+  });
+
+  it('should answer 503 with a clear message when no target is healthy', async () => {
+    h = new Harness(await start());
+    const empty = await h.get('/anything');
+    expect(empty.status).toBe(503);
+    expect(await empty.text()).toContain(NO_HEALTHY_TARGET_MESSAGE);
+
+    // A target whose process is gone fails its checks (connection refused) and goes unhealthy.
+    const a = await h.worker('i-ccccccc1');
+    await h.register('i-ccccccc1', a.address);
+    await h.waitHealth('i-ccccccc1', 'healthy');
+    await a.worker.close();
+    expect(await h.waitHealth('i-ccccccc1', 'unhealthy')).toMatchObject({
+      reason: 'Target.FailedHealthChecks',
+      description: 'Health checks failed: ECONNREFUSED',
+    });
+    const none = await h.get('/api/echo/headers', { accept: 'application/json' });
+    expect(none.status).toBe(503);
+    expect(none.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await none.json()).toEqual({
+      error: 'Service Unavailable',
+      message: NO_HEALTHY_TARGET_MESSAGE,
+    });
+  });
+
+  it('should stream a 5 MB upload through intact', async () => {
+    h = new Harness(await start());
+    const a = await h.worker('i-ddddddd1');
+    await h.register('i-ddddddd1', a.address);
+    await h.waitHealth('i-ddddddd1', 'healthy');
+
+    const body = randomBytes(5 * 1024 * 1024);
+    const url = new URL(h.balancer.proxyUrl + '/api/echo/hash');
+    // Sent chunked in 64 KiB pieces: the balancer must pass them on as a stream.
+    const answer = await new Promise<{ status: number; json: { bytes: number; sha256: string } }>(
+      (resolve, reject) => {
+        const req = request(
+          url,
+          { method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                json: JSON.parse(Buffer.concat(chunks).toString()),
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        for (let i = 0; i < body.length; i += 65536) req.write(body.subarray(i, i + 65536));
+        req.end();
+      },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      bytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
+  });
+
+  it('should let an in-flight request finish on a draining target, send new ones elsewhere, then remove it', async () => {
+    h = new Harness(await start());
+    const a = await h.worker('i-eeeeeee1');
+    await h.register('i-eeeeeee1', a.address);
+    await h.waitHealth('i-eeeeeee1', 'healthy');
+    // Only A is registered, so the slow request surely runs on A; it lasts until released.
+    const slow = h.get('/api/load/hold');
+    await waitFor(() => a.worker.heldCount() === 1, {
+      intervalMs: 20,
+      what: 'the request held on A',
+    });
+    const b = await h.worker('i-eeeeeee2');
+    await h.register('i-eeeeeee2', b.address);
+    await h.waitHealth('i-eeeeeee2', 'healthy');
+
+    const deregistered = await h.admin('DELETE', '/targets/i-eeeeeee1');
+    expect(deregistered.status).toBe(200);
+    expect(await h.target('i-eeeeeee1')).toMatchObject({
+      health: 'draining',
+      reason: 'Target.DeregistrationInProgress',
+      inFlight: 1,
+    });
+    expect(await h.instances(4)).toEqual(Array(4).fill('i-eeeeeee2'));
+
+    a.worker.release();
+    const slowRes = await slow;
+    expect(slowRes.status).toBe(200);
+    expect(slowRes.headers.get('x-ebbflow-instance')).toBe('i-eeeeeee1');
+    expect(await slowRes.json()).toEqual({ success: true, held: true });
+    // Removed because nothing is in flight any more (the deregistration delay is 60 s).
+    await waitFor(async () => (await h.target('i-eeeeeee1')) === undefined, {
+      what: 'the drained target to be removed',
+    });
+    expect((await h.targets()).map((t) => t.id)).toEqual(['i-eeeeeee2']);
+  });
+
+  it('should remove a draining target after the deregistration delay even with a request still in flight', async () => {
+    h = new Harness(await start({ BALANCER_DEREGISTRATION_DELAY_MS: '200' }));
+    const a = await h.worker('i-fffffff1');
+    await h.register('i-fffffff1', a.address);
+    await h.waitHealth('i-fffffff1', 'healthy');
+    const slow = h.get('/api/load/hold');
+    await waitFor(() => a.worker.heldCount() === 1, { intervalMs: 20 });
+    await h.admin('DELETE', '/targets/i-fffffff1');
+    await waitFor(async () => (await h.target('i-fffffff1')) === undefined, {
+      what: 'removal after the deregistration delay',
+    });
+    expect(a.worker.heldCount()).toBe(1);
+    // The request itself is not cut: ELBv2 closes it, but here the worker is about to be
+    // terminated gracefully anyway, and an answer is better than a reset.
+    a.worker.release();
+    expect((await slow).status).toBe(200);
+  });
+
+  it('should retry a refused idempotent request once on another target, and answer 502 otherwise', async () => {
+    // Slow health checks: the dead target stays "healthy" long enough to be chosen.
+    h = new Harness(
+      await start({
+        BALANCER_HEALTH_INTERVAL_MS: '60000',
+        BALANCER_HEALTH_TIMEOUT_MS: '1000',
+        BALANCER_HEALTHY_THRESHOLD: '1',
+      }),
+    );
+    const a = await h.worker('i-9999999a');
+    const b = await h.worker('i-9999999b');
+    await h.register('i-9999999a', a.address);
+    await h.register('i-9999999b', b.address);
+    await h.waitHealth('i-9999999a', 'healthy');
+    await h.waitHealth('i-9999999b', 'healthy');
+    await b.worker.close(); // B now refuses connections, but is still listed healthy.
+
+    // GETs: the one sent to B is retried on A, so all succeed.
+    expect(await h.instances(4)).toEqual(Array(4).fill('i-9999999a'));
+    // POSTs with a body are not retried (the body was consumed): one of two gets 502.
+    const statuses: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(h.balancer.proxyUrl + '/api/echo/hash', {
+        method: 'POST',
+        body: 'payload',
+        headers: { accept: 'application/json' },
+      });
+      statuses.push(res.status);
+      if (res.status === 502) {
+        expect(await res.json()).toEqual({
+          error: 'Bad Gateway',
+          message: 'the worker refused the connection',
+        });
+      } else {
+        await res.arrayBuffer();
+      }
+    }
+    expect(statuses.sort()).toEqual([200, 502]);
+    // In-flight counts return to zero after failures too.
+    expect((await h.targets()).map((t) => t.inFlight)).toEqual([0, 0]);
+  });
+
+  it('should answer 504 when a target sends nothing within the idle timeout', async () => {
+    h = new Harness(await start({ BALANCER_IDLE_TIMEOUT_MS: '300' }));
+    const a = await h.worker('i-7777777a');
+    await h.register('i-7777777a', a.address);
+    await h.waitHealth('i-7777777a', 'healthy');
+    const res = await h.get('/api/load/sleep?ms=5000');
+    expect(res.status).toBe(504);
+    expect(await res.text()).toContain('the worker did not answer in time');
+    await waitFor(async () => (await h.target('i-7777777a'))?.inFlight === 0);
+  });
+
+  describe('admin API', () => {
+    beforeEach(async () => {
+      h = new Harness(await start());
+    });
+
+    it.each([
+      ['invalid JSON', '{"address":', 'application/json', 'body'],
+      ['a JSON array', '[{"address":"127.0.0.1:5000"}]', 'application/json', 'body'],
+      [
+        'a form instead of JSON',
+        'address=127.0.0.1:5000',
+        'application/x-www-form-urlencoded',
+        'body',
+      ],
+      ['a missing address', '{}', 'application/json', 'address'],
+      ['an address without a port', '{"address":"127.0.0.1"}', 'application/json', 'address'],
+      ['a port out of range', '{"address":"127.0.0.1:70000"}', 'application/json', 'address'],
+      ['an unknown field', '{"address":"127.0.0.1:5000","weight":2}', 'application/json', 'weight'],
+    ])(
+      'should answer 400 naming the field for %s, and register nothing',
+      async (_name, body, type, field) => {
+        const res = await h.admin('PUT', '/targets/i-1234abcd', body, type);
+        expect(res.status).toBe(400);
+        const json = (await res.json()) as { message: string; fields: Record<string, string[]> };
+        expect(Object.keys(json.fields)).toContain(field);
+        expect(json.message).toContain(`${field}:`);
+        expect(await h.targets()).toEqual([]);
+      },
+    );
+
+    it('should answer 400 for a bad target id', async () => {
+      const res = await h.register('not%20an%20id', '127.0.0.1:5000');
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { fields: object }).fields).toHaveProperty('id');
+    });
+
+    it('should answer 404 when deregistering an unknown target', async () => {
+      const res = await h.admin('DELETE', '/targets/i-1234abcd');
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ message: 'no target i-1234abcd is registered' });
+    });
+
+    it('should register with 201, list the target with its state, and answer 200 to the same registration', async () => {
+      const first = await h.register('i-1234abcd', '127.0.0.1:9');
+      expect(first.status).toBe(201);
+      expect(await first.json()).toMatchObject({
+        id: 'i-1234abcd',
+        address: '127.0.0.1:9',
+        health: 'initial',
+        reason: 'Elb.RegistrationInProgress',
+        inFlight: 0,
+      });
+      expect((await h.register('i-1234abcd', '127.0.0.1:9')).status).toBe(200);
+      const [listed] = await h.targets();
+      expect(listed).toMatchObject({ id: 'i-1234abcd', address: '127.0.0.1:9' });
+      expect(Date.parse(listed.registeredAt)).not.toBeNaN();
+      const health = await (await h.admin('GET', '/health')).json();
+      expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0 });
+    });
+
+    it('should listen for admin calls on 127.0.0.1 only', () => {
+      const address = h.balancer.app.getHttpServer().address() as { address: string };
+      expect(address.address).toBe('127.0.0.1');
+    });
+  });
+});
