@@ -1,0 +1,14 @@
+import { NestFactory } from '@nestjs/core';
+import { createRmqServer, runMain } from '@app/messaging';
+import { loadFleetConfig } from './fleet.config';
+import { FleetModule } from './fleet.module';
+
+runMain('fleet', async () => {
+  const config = loadFleetConfig();
+  const app = await NestFactory.createMicroservice(FleetModule.forRoot(config), {
+    strategy: createRmqServer('fleet', config),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  return app;
+});

@@ -1,0 +1,121 @@
+import {
+  DeregisterTargetsCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { elbHealthToOurs, Elbv2LoadBalancerAdapter } from './elbv2.load-balancer.adapter';
+
+const elbMock = mockClient(ElasticLoadBalancingV2Client);
+const TG =
+  'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/ebbflow/0123456789abcdef';
+const LB =
+  'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/ebbflow/0123456789abcdef';
+
+function commands(): [string, unknown][] {
+  return elbMock.calls().map((c) => {
+    const command = c.args[0] as { constructor: { name: string }; input: unknown };
+    return [command.constructor.name, command.input];
+  });
+}
+
+describe('Elbv2LoadBalancerAdapter', () => {
+  let adapter: Elbv2LoadBalancerAdapter;
+
+  beforeEach(() => {
+    elbMock.reset();
+    adapter = new Elbv2LoadBalancerAdapter(new ElasticLoadBalancingV2Client({}), {
+      targetGroupArn: TG,
+      loadBalancerArn: LB,
+      workerPort: 5000,
+    });
+  });
+
+  it('should register and deregister targets by instance id on the worker port', async () => {
+    elbMock.on(RegisterTargetsCommand).resolves({});
+    elbMock.on(DeregisterTargetsCommand).resolves({});
+
+    await adapter.register({ id: 'i-0abc12345def67890', address: '10.0.1.17' });
+    await adapter.deregister('i-0abc12345def67890');
+
+    expect(commands()).toEqual([
+      [
+        'RegisterTargetsCommand',
+        { TargetGroupArn: TG, Targets: [{ Id: 'i-0abc12345def67890', Port: 5000 }] },
+      ],
+      [
+        'DeregisterTargetsCommand',
+        { TargetGroupArn: TG, Targets: [{ Id: 'i-0abc12345def67890', Port: 5000 }] },
+      ],
+    ]);
+  });
+
+  it('should treat deregistering an unknown target as done', async () => {
+    elbMock
+      .on(DeregisterTargetsCommand)
+      .rejects(Object.assign(new Error('not registered'), { name: 'InvalidTargetException' }));
+
+    await expect(adapter.deregister('i-0abc12345def67890')).resolves.toBeUndefined();
+  });
+
+  it('should map the target group health to ours and leave out targets that are not registered', async () => {
+    elbMock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        { Target: { Id: 'i-0000000000000000a', Port: 5000 }, TargetHealth: { State: 'healthy' } },
+        {
+          Target: { Id: 'i-0000000000000000b', Port: 5000 },
+          TargetHealth: { State: 'initial', Reason: 'Elb.RegistrationInProgress' },
+        },
+        {
+          Target: { Id: 'i-0000000000000000c', Port: 5000 },
+          TargetHealth: { State: 'unhealthy', Reason: 'Target.FailedHealthChecks' },
+        },
+        {
+          Target: { Id: 'i-0000000000000000d', Port: 5000 },
+          TargetHealth: { State: 'draining', Reason: 'Target.DeregistrationInProgress' },
+        },
+        {
+          Target: { Id: 'i-0000000000000000e', Port: 5000 },
+          TargetHealth: { State: 'unused', Reason: 'Target.NotRegistered' },
+        },
+      ],
+    });
+
+    const health = await adapter.describeHealth();
+
+    expect(health).toEqual([
+      { id: 'i-0000000000000000a', health: 'healthy' },
+      { id: 'i-0000000000000000b', health: 'initial', reason: 'Elb.RegistrationInProgress' },
+      { id: 'i-0000000000000000c', health: 'unhealthy', reason: 'Target.FailedHealthChecks' },
+      { id: 'i-0000000000000000d', health: 'draining', reason: 'Target.DeregistrationInProgress' },
+    ]);
+    expect(commands()).toEqual([['DescribeTargetHealthCommand', { TargetGroupArn: TG }]]);
+  });
+
+  it.each([
+    ['initial', 'initial'],
+    ['healthy', 'healthy'],
+    ['unhealthy', 'unhealthy'],
+    ['draining', 'draining'],
+    ['unused', 'unused'],
+    // Health checks disabled or unable to run: the target gets no traffic, like an unhealthy one.
+    ['unavailable', 'unhealthy'],
+    // Deregistered while unhealthy: what matters to the fleet is that it drains.
+    ['unhealthy.draining', 'draining'],
+  ])('should map ELB state %s to %s', (elb, ours) => {
+    expect(elbHealthToOurs(elb)).toBe(ours);
+  });
+
+  it('should answer the load balancer DNS name as the public URL, asking AWS once', async () => {
+    elbMock.on(DescribeLoadBalancersCommand).resolves({
+      LoadBalancers: [{ DNSName: 'ebbflow-123456.eu-west-1.elb.amazonaws.com' }],
+    });
+
+    expect(await adapter.publicUrl()).toBe('http://ebbflow-123456.eu-west-1.elb.amazonaws.com');
+    expect(await adapter.publicUrl()).toBe('http://ebbflow-123456.eu-west-1.elb.amazonaws.com');
+
+    expect(commands()).toEqual([['DescribeLoadBalancersCommand', { LoadBalancerArns: [LB] }]]);
+  });
+});
