@@ -1,0 +1,28 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { Observable } from 'rxjs';
+import { ERROR_CODES, UserError } from '../common/user-error';
+import { workerSession } from '../session/session-data';
+import { CSRF_FIELD, CSRF_HEADER, isValidCsrfToken } from './csrf-token';
+
+/**
+ * CsrfInterceptor refuses (403) a form POST whose `_csrf` field (or X-CSRF-Token header) is not
+ * its session's token. An interceptor rather than a guard because guards run before multipart
+ * bodies are parsed: list it after the multipart interceptor on upload routes.
+ */
+@Injectable()
+export class CsrfInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const body = req.body as Record<string, unknown> | undefined;
+    const submitted = body?.[CSRF_FIELD] ?? req.get(CSRF_HEADER);
+    if (!isValidCsrfToken(workerSession(req), submitted)) {
+      throw new UserError(
+        403,
+        ERROR_CODES.csrf,
+        'This form has expired or was not sent from this site. Go back, reload the page and try again.',
+      );
+    }
+    return next.handle();
+  }
+}

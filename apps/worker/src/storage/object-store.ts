@@ -1,0 +1,61 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Inject, Injectable } from '@nestjs/common';
+import { WorkerConfig } from '../worker.config';
+import { WORKER_CONFIG } from '../worker.tokens';
+
+/** ObjectStore is the worker's bucket: store, delete, presign and check it is reachable. */
+@Injectable()
+export class ObjectStore {
+  private readonly bucket: string;
+  private readonly presignTtlS: number;
+
+  constructor(
+    private readonly client: S3Client,
+    @Inject(WORKER_CONFIG) config: WorkerConfig,
+  ) {
+    this.bucket = config.S3_BUCKET;
+    this.presignTtlS = config.PRESIGN_TTL_S;
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ContentLength: body.length,
+      }),
+    );
+  }
+
+  /** deleteKeys removes objects; a key that does not exist is not an error. */
+  async deleteKeys(keys: string[]): Promise<void> {
+    await Promise.all(
+      keys.map((key) =>
+        this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })),
+      ),
+    );
+  }
+
+  /** presignGet returns a GET URL for `key` that expires after PRESIGN_TTL_S seconds. */
+  presignGet(key: string): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: this.presignTtlS,
+    });
+  }
+
+  /** ping resolves when the bucket answers, within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { resolveS3Endpoint } from '@app/storage';
+import { RequestCounter } from './metrics/request-counter';
+import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
+import { WorkerMetrics } from './metrics/worker-metrics';
+import { createSessionMiddleware } from './session/session.middleware';
+import { TypeOrmSessionStore } from './session/typeorm-session.store';
+import { workerAssetDirs } from './web/asset-dirs';
+import { responseHeaders } from './web/response-headers.middleware';
+import { WorkerConfig } from './worker.config';
+import { WorkerModule } from './worker.module';
+
+/** imageOrigin is the origin presigned picture URLs point to (for the Content-Security-Policy). */
+export function imageOrigin(config: WorkerConfig): string {
+  const endpoint = resolveS3Endpoint(config);
+  return endpoint ? new URL(endpoint).origin : 'https://*.amazonaws.com';
+}
+
+/**
+ * createWorkerApp builds the worker's Nest application (not listening yet): main.ts and the tests
+ * both use it, so what is tested is what runs. Middleware order: response headers (every
+ * response), request metrics, static files, then the session (pages only).
+ */
+export async function createWorkerApp(
+  config: WorkerConfig,
+  { logger = ['log', 'warn', 'error'] as LogLevel[] | false } = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(WorkerModule.forRoot(config), {
+    logger,
+  });
+  const dirs = workerAssetDirs();
+  // Workers sit behind one balancer (ALB or apps/balancer): trust its X-Forwarded-* headers.
+  app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  app.use(responseHeaders(config.INSTANCE_ID, imageOrigin(config)));
+  app.use(requestMetricsMiddleware(app.get(WorkerMetrics), app.get(RequestCounter)));
+  app.useStaticAssets(dirs.public, { prefix: '/static/', maxAge: '1h', index: false });
+  app.use(createSessionMiddleware(app.get(TypeOrmSessionStore), config));
+  app.setBaseViewsDir(dirs.views);
+  app.setViewEngine('hbs');
+  return app;
+}

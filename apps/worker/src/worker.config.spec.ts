@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { INSTANCE_ID_PATTERN as CONTRACT_INSTANCE_ID_PATTERN } from '@app/contracts';
+import { ConfigError } from '@app/config';
+import { INSTANCE_ID_PATTERN, deriveSessionSecret, loadWorkerConfig } from './worker.config';
+
+describe('loadWorkerConfig', () => {
+  it('should default every value for local mode', () => {
+    const config = loadWorkerConfig({});
+    expect(config).toMatchObject({
+      WORKER_PORT: 5001,
+      WORKER_HOST: '127.0.0.1',
+      UPLOAD_MAX_BYTES: 10485760,
+      PRESIGN_TTL_S: 300,
+      METRICS_PUBLISH_INTERVAL_S: 60,
+      SESSION_TTL_S: 86400,
+      CLOUD_PROVIDER: 'local',
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
+    });
+    expect(config.INSTANCE_ID).toMatch(/^i-[0-9a-f]{8}$/);
+  });
+
+  it('should give each worker its own random INSTANCE_ID when none is set', () => {
+    expect(loadWorkerConfig({}).INSTANCE_ID).not.toBe(loadWorkerConfig({}).INSTANCE_ID);
+  });
+
+  it('should derive the same session secret in every local worker of one database', () => {
+    const a = loadWorkerConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/one' });
+    const b = loadWorkerConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/one' });
+    const c = loadWorkerConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306/two' });
+    expect(a.SESSION_SECRET).toBe(b.SESSION_SECRET);
+    expect(a.SESSION_SECRET).not.toBe(c.SESSION_SECRET);
+    expect(a.SESSION_SECRET).toBe(deriveSessionSecret('mysql://root@127.0.0.1:3306/one'));
+  });
+
+  it('should require SESSION_SECRET with CLOUD_PROVIDER=aws', () => {
+    expect(() => loadWorkerConfig({ CLOUD_PROVIDER: 'aws' })).toThrow(ConfigError);
+    expect(() => loadWorkerConfig({ CLOUD_PROVIDER: 'aws' })).toThrow(
+      /SESSION_SECRET: is required/,
+    );
+    const config = loadWorkerConfig({ CLOUD_PROVIDER: 'aws', SESSION_SECRET: 's'.repeat(32) });
+    expect(config.SESSION_SECRET).toBe('s'.repeat(32));
+  });
+
+  it.each([
+    ['INSTANCE_ID', 'i-123', 'must look like i-0123abcd'],
+    ['INSTANCE_ID', 'i-0123ABCD', 'must look like i-0123abcd'],
+    ['WORKER_PORT', '70000', 'must be between 0 and 65535'],
+    ['UPLOAD_MAX_BYTES', 'ten', 'must be a number'],
+    ['PRESIGN_TTL_S', '0', 'must be at least 1'],
+    ['PRESIGN_TTL_S', '604801', 'must be at most 604800'],
+    ['METRICS_PUBLISH_INTERVAL_S', '0', 'must be at least 1'],
+    ['SESSION_SECRET', 'short', 'must be at least 16 characters'],
+    ['CLOUD_PROVIDER', 'gcp', 'must be "local" or "aws"'],
+  ])('should refuse %s=%p naming the variable', (variable, value, message) => {
+    expect(() => loadWorkerConfig({ [variable]: value })).toThrow(`${variable}: ${message}`);
+  });
+
+  it('should accept EC2-style instance ids of 17 hex digits', () => {
+    expect(loadWorkerConfig({ INSTANCE_ID: 'i-0abc123def4567890' }).INSTANCE_ID).toMatch(
+      INSTANCE_ID_PATTERN,
+    );
+  });
+
+  it('should use the same instance id pattern as the fleet contracts', () => {
+    expect(INSTANCE_ID_PATTERN.source).toBe(CONTRACT_INSTANCE_ID_PATTERN.source);
+  });
+});

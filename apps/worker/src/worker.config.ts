@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'crypto';
+import { z } from 'zod';
+import { CLOUD_ENV, ConfigError, DATABASE_ENV, S3_ENV, env, loadConfig } from '@app/config';
+
+/**
+ * INSTANCE_ID_PATTERN is the shape of EC2 instance ids, which local workers imitate. The same as
+ * INSTANCE_ID_PATTERN of @app/contracts (a spec checks it), not imported from there so that the
+ * config loads without the contracts' decorators.
+ */
+export const INSTANCE_ID_PATTERN = /^i-[0-9a-f]{8,17}$/;
+
+/** DEFAULT_UPLOAD_MAX_BYTES is 10 MiB, the largest picture the worker accepts by default. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+/** randomInstanceId returns `i-` and 8 random hex characters, for a worker started without an id. */
+export function randomInstanceId(): string {
+  return `i-${randomBytes(4).toString('hex')}`;
+}
+
+/** WORKER_ENV lists every environment variable the worker reads, with defaults and rules. */
+export const WORKER_ENV = {
+  ...DATABASE_ENV,
+  ...S3_ENV,
+  ...CLOUD_ENV,
+  WORKER_PORT: env.port(5001),
+  WORKER_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  INSTANCE_ID: z
+    .string()
+    .regex(INSTANCE_ID_PATTERN, 'must look like i-0123abcd (i- and 8 to 17 hex digits)')
+    .default(randomInstanceId),
+  /**
+   * Signs session cookies; must be the same in every worker. Required with CLOUD_PROVIDER=aws;
+   * in local mode it defaults to a value derived from DATABASE_URL (see deriveSessionSecret).
+   */
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_TTL_S: env.int(86400, 60, 30 * 86400),
+  UPLOAD_MAX_BYTES: env.int(DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
+  /** SigV4 presigned URLs live at most 7 days. */
+  PRESIGN_TTL_S: env.int(300, 1, 604800),
+  METRICS_PUBLISH_INTERVAL_S: env.int(60, 1, 3600),
+};
+
+/** WorkerConfig is the validated worker configuration (SESSION_SECRET always set). */
+export type WorkerConfig = Omit<z.infer<z.ZodObject<typeof WORKER_ENV>>, 'SESSION_SECRET'> & {
+  SESSION_SECRET: string;
+};
+
+/**
+ * deriveSessionSecret is local mode's default SESSION_SECRET: every worker of one machine shares
+ * the DATABASE_URL, so they all derive the same secret (a random one per boot would log people out
+ * whenever the balancer sends them to another worker). Not a secret at all: local use only.
+ */
+export function deriveSessionSecret(databaseUrl: string): string {
+  return createHash('sha256').update(`ebbflow-local-session:${databaseUrl}`).digest('hex');
+}
+
+/** loadWorkerConfig validates the worker's environment; throws ConfigError naming the variable. */
+export function loadWorkerConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const config = loadConfig(WORKER_ENV, source);
+  if (config.SESSION_SECRET) return { ...config, SESSION_SECRET: config.SESSION_SECRET };
+  if (config.CLOUD_PROVIDER === 'aws') {
+    throw new ConfigError([
+      {
+        variable: 'SESSION_SECRET',
+        message: 'is required when CLOUD_PROVIDER=aws (the same random value in every worker)',
+      },
+    ]);
+  }
+  return { ...config, SESSION_SECRET: deriveSessionSecret(config.DATABASE_URL) };
+}
