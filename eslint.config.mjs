@@ -27,5 +27,11 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Browser scripts served as static files: no bundler, globals come from the page.
+    files: ['apps/*/public/**/*.js'],
+    languageOptions: { sourceType: 'script' },
+    rules: { 'no-undef': 'off' },
+  },
   prettier,
 );

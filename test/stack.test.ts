@@ -77,9 +77,15 @@ describe('npm start (the whole stack, local mode)', () => {
         DATABASE_URL: dbUrl,
         AMQP_NAMESPACE: uniqueName('stack'),
         MANAGER_PASSWORD: password,
-        METRICS_POLL_S: '2',
+        METRICS_POLL_S: '1',
         BALANCER_HEALTH_INTERVAL_MS: '500',
+        BALANCER_HEALTH_TIMEOUT_MS: '400',
         FLEET_RECONCILE_INTERVAL_MS: '1000',
+        // The original project's minutes, as seconds, so that a whole grow/shrink cycle fits a test.
+        SCALER_INTERVAL_S: '2',
+        SCALER_WINDOW_S: '4',
+        SCALER_COOLDOWN_S: '6',
+        SCALER_WARMUP_S: '3',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -127,6 +133,130 @@ describe('npm start (the whole stack, local mode)', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('x-ebbflow-instance')).toBe(workers[0].id);
     expect(await page.text()).toMatch(/<form/i);
+  });
+
+  const api = async <T>(
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`http://127.0.0.1:${ports.gateway}${url}`, {
+      method,
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64'),
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  type Activity = {
+    activity: { kind: string; message: string; cause: string; data: { reason?: string } }[];
+  };
+  const policy = {
+    growThreshold: 20,
+    shrinkThreshold: 10,
+    growRatio: 2,
+    shrinkRatio: 2,
+    minWorkers: 1,
+    maxWorkers: 3,
+    enabled: true,
+  };
+
+  it('should grow the pool when CPU load rises over the threshold, and say why in /api/activity', async () => {
+    expect((await api('PUT', '/api/policy', policy)).status).toBe(200);
+    let loading = true;
+    // Three clients keep the single worker's CPU near 100 % of a core through the balancer.
+    const loops = Array.from({ length: 3 }, async () => {
+      while (loading) {
+        await fetch(`http://127.0.0.1:${ports.balancer}/api/load/cpu?ms=250`).catch(
+          () => undefined,
+        );
+      }
+    });
+    try {
+      await waitFor(
+        async () => (await api<{ desired: number }>('GET', '/api/workers')).body.desired >= 2,
+        { timeoutMs: 60000, intervalMs: 500, what: 'the pool to grow' },
+      );
+    } finally {
+      loading = false;
+      await Promise.all(loops);
+    }
+    const { body } = await api<Activity>('GET', '/api/activity?limit=200');
+    const grow = body.activity.find(
+      (a) => a.kind === 'scaler-decision' && a.data.reason === 'grow',
+    );
+    expect(grow?.cause).toMatch(/above the grow threshold 20/);
+  });
+
+  it('should shrink the pool back when the load stops', async () => {
+    await waitFor(
+      async () => (await api<{ desired: number }>('GET', '/api/workers')).body.desired === 1,
+      { timeoutMs: 60000, intervalMs: 500, what: 'the pool to shrink back to 1' },
+    );
+    const { body } = await api<Activity>('GET', '/api/activity?limit=200');
+    const shrink = body.activity.find(
+      (a) => a.kind === 'scaler-decision' && a.data.reason === 'shrink',
+    );
+    expect(shrink?.cause).toMatch(/below the shrink threshold 10/);
+  });
+
+  it('should keep the saved policy across a restart of the scaler', async () => {
+    const scaler = serviceProcess('apps/scaler/src/main.js');
+    expect(scaler).toBeDefined();
+    process.kill(scaler!, 'SIGKILL');
+    await waitFor(() => !alive(scaler!), { what: 'the scaler to die' });
+    // The supervisor restarts it; the policy comes back from MySQL.
+    const view = await waitFor(
+      async () => {
+        const res = await api<{ policy: typeof policy | null; enabled: boolean }>(
+          'GET',
+          '/api/policy',
+        );
+        return res.status === 200 ? res.body : null;
+      },
+      { timeoutMs: 30000, intervalMs: 500, what: 'the restarted scaler to answer' },
+    );
+    expect(view.policy).toMatchObject(policy);
+    expect(view.enabled).toBe(true);
+  });
+
+  const serviceProcess = (entry: string) =>
+    childPids(stack!.pid!).find((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry);
+      } catch {
+        return false;
+      }
+    });
+
+  it('should come back by itself after the broker drops every connection', async () => {
+    execFileSync('rabbitmqctl', ['close_all_connections', 'ebbflow stack test']);
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.gateway}/health`);
+        return res.status === 200
+          ? ((await res.json()) as { services: Record<string, string> })
+          : null;
+      },
+      { timeoutMs: 30000, intervalMs: 500, what: '/health 200 after the broker dropped us' },
+    );
+    expect(health.services).toEqual({ fleet: 'up', metrics: 'up', scaler: 'up', janitor: 'up' });
+    expect((await api<{ workers: unknown[] }>('GET', '/api/workers')).status).toBe(200);
+  });
+
+  it('should serve the app again after the balancer crashes (restarted, workers registered again)', async () => {
+    const balancer = serviceProcess('apps/balancer/src/main.js');
+    expect(balancer).toBeDefined();
+    process.kill(balancer!, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports.balancer}/login`).catch(() => null);
+        return res?.status === 200 && res.headers.get('x-ebbflow-instance');
+      },
+      { timeoutMs: 30000, intervalMs: 500, what: 'the app behind a restarted balancer' },
+    );
   });
 
   it('should stop every process of the project on Ctrl-C (SIGINT)', async () => {
