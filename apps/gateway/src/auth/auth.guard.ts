@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { CsrfRejectedError, LoginRequiredError } from '../http/gateway.errors';
+import { requestKind } from '../http/request-kind';
+import { MANAGER_USER, ManagerCredentials, parseBasicAuth } from './credentials';
+import { CSRF_FIELD, CSRF_HEADER, verifyCsrfToken } from './csrf';
+import { IS_PUBLIC } from './public.decorator';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * AuthGuard protects every HTTP route except those marked @Public(): `/api/*` needs HTTP Basic
+ * `admin:<password>`, pages and live streams need a logged-in session. Every state-changing
+ * request that is not an API call must carry the session's CSRF token (synchronizer token),
+ * the login form included. Message handlers (RabbitMQ) are not HTTP and pass through.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly credentials: ManagerCredentials,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const kind = requestKind(req);
+    if (kind === 'api') {
+      if (isPublic) return true;
+      const basic = parseBasicAuth(req.headers.authorization);
+      if (!basic) throw new LoginRequiredError('missing');
+      if (!this.credentials.verify(basic.user, basic.password))
+        throw new LoginRequiredError('wrong');
+      return true;
+    }
+    if (!isPublic && req.session?.user !== MANAGER_USER) throw new LoginRequiredError('missing');
+    if (!SAFE_METHODS.has(req.method)) {
+      const body = req.body as Record<string, unknown> | undefined;
+      const submitted = body?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER];
+      if (!verifyCsrfToken(req.session, submitted)) throw new CsrfRejectedError();
+    }
+    return true;
+  }
+}

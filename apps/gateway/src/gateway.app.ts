@@ -1,0 +1,121 @@
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { createRmqServer } from '@app/messaging';
+import { randomBytes } from 'crypto';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import { join } from 'path';
+import { MANAGER_USER } from './auth/credentials';
+import { ensureCsrfToken } from './auth/csrf';
+import { PruningMemoryStore } from './auth/pruning-memory.store';
+import './auth/session.types';
+import { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+import { requestKind } from './http/request-kind';
+import { gatewayAssets } from './pages/assets';
+import { loadHbs, registerViewHelpers } from './pages/view-helpers';
+import { GatewayExit } from './shutdown/gateway-exit';
+
+/** SESSION_COOKIE is the name of the manager's session cookie. */
+export const SESSION_COOKIE = 'ebbflow.manager';
+
+/** CONTENT_SECURITY_POLICY allows only the gateway's own scripts (no inline script, no CDN). */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+  "base-uri 'none'",
+].join('; ');
+
+/** GatewayAppOptions tune how the gateway is built (tests pass a fake exit and quiet logs). */
+export interface GatewayAppOptions {
+  exit?: GatewayExit;
+  logger?: false | LogLevel[];
+}
+
+/**
+ * createGatewayApp builds the gateway: the Nest HTTP app (pages, API, sessions, views, static
+ * files) with its RabbitMQ consumer connected and started. The caller listens.
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  options: GatewayAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    GatewayModule.forRoot(config, { exit: options.exit }),
+    {
+      // Open Server-Sent Events streams would otherwise hold `close()` forever.
+      forceCloseConnections: true,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    },
+  );
+  configureHttp(app, config);
+  // The gateway sends SYSTEM_SHUTDOWN and stops itself after its answer (GatewayExit), so its
+  // transport must not react to it.
+  app.connectMicroservice({
+    strategy: createRmqServer('gateway', config, { onSystemShutdown: null }),
+  });
+  await app.startAllMicroservices();
+  return app;
+}
+
+/** configureHttp sets up views, static files, security headers, sessions and page locals. */
+export function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
+  const assets = gatewayAssets();
+  app.disable('x-powered-by');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    if (requestKind(req) === 'page')
+      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    next();
+  });
+  app.useStaticAssets(assets.public, { prefix: '/static/', maxAge: '1h', index: false });
+  for (const file of ['chart.umd.js', 'chart.umd.min.js']) {
+    app.use(`/static/vendor/${file}`, (_req: Request, res: Response) => {
+      res.sendFile(join(assets.chartJs, file), { maxAge: '1d' });
+    });
+  }
+  const store = new PruningMemoryStore(config.SESSION_TTL_S * 1000);
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: 'auto',
+        maxAge: config.SESSION_TTL_S * 1000,
+      },
+    }),
+  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    // `/health` is polled by machines: no session for it.
+    if (requestKind(req) === 'page' && req.path !== '/health') {
+      res.locals.csrfToken = ensureCsrfToken(req.session);
+      res.locals.loggedIn = req.session.user === MANAGER_USER;
+      if (req.method === 'GET' && req.session.flash) {
+        res.locals.flash = req.session.flash;
+        delete req.session.flash;
+      }
+    }
+    next();
+  });
+  const hbs = loadHbs();
+  registerViewHelpers(hbs);
+  app.setBaseViewsDir(assets.views);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layout' });
+  const closeStore = () => store.close();
+  app.getHttpServer().once('close', closeStore);
+}

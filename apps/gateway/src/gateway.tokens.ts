@@ -1,0 +1,2 @@
+/** GATEWAY_CONFIG is the DI token of the validated GatewayConfig. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,21 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { PolicyView, ScalingPolicy } from '@app/contracts';
+import { validatePayload } from '@app/messaging';
+import { PolicyService } from './policy.service';
+
+/** PolicyApiController reads and replaces the auto-scaling policy (`/api/policy`). */
+@Controller('api/policy')
+export class PolicyApiController {
+  constructor(private readonly policy: PolicyService) {}
+
+  @Get()
+  get(): Promise<PolicyView> {
+    return this.policy.get();
+  }
+
+  /** Replaces the policy; 400 `{ error: 'invalid', fields }` when invalid, unknown fields refused. */
+  @Put()
+  put(@Body() body: unknown): Promise<PolicyView> {
+    return this.policy.put(validatePayload('policy', ScalingPolicy, body));
+  }
+}
