@@ -12,6 +12,7 @@ const transform = {
 const common = { rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], transform, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
+  globalSetup: '<rootDir>/test/jest.global-setup.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
     {

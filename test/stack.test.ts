@@ -231,6 +231,27 @@ describe('npm start (the whole stack, local mode)', () => {
       }
     });
 
+  it('should answer /health 503 naming the service that stopped answering, and 200 once it is back', async () => {
+    const janitor = serviceProcess('apps/janitor/src/main.js');
+    expect(janitor).toBeDefined();
+    process.kill(janitor!, 'SIGSTOP');
+    try {
+      const res = await fetch(`http://127.0.0.1:${ports.gateway}/health`);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { services: Record<string, string> };
+      expect(body.services).toEqual({ fleet: 'up', metrics: 'up', scaler: 'up', janitor: 'down' });
+    } finally {
+      process.kill(janitor!, 'SIGCONT');
+    }
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${ports.gateway}/health`)).status === 200,
+      {
+        timeoutMs: 20000,
+        what: '/health 200 again',
+      },
+    );
+  });
+
   it('should come back by itself after the broker drops every connection', async () => {
     execFileSync('rabbitmqctl', ['close_all_connections', 'ebbflow stack test']);
     const health = await waitFor(
