@@ -1,7 +1,7 @@
 import { dropDatabase } from '@app/database';
-import { freePort, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
+import { freePort, launchChromium, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 
@@ -133,6 +133,40 @@ describe('npm start (the whole stack, local mode)', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('x-ebbflow-instance')).toBe(workers[0].id);
     expect(await page.text()).toMatch(/<form/i);
+  });
+
+  it('should add a worker with "New one" and remove one with "Delete one" in the manager (Chromium)', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(30000);
+      page.on('dialog', (dialog) => void dialog.accept());
+      await page.goto(`http://127.0.0.1:${ports.gateway}/workers`);
+      await page.fill('#password', password);
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/workers$/);
+      const healthy = page.locator('#workers tbody tr[data-id] .health-healthy');
+      await waitFor(async () => (await healthy.count()) === 1, {
+        what: 'one healthy worker listed',
+      });
+      await page.click('text=New one');
+      // The list updates itself (Server-Sent Events) as the new worker launches and passes health checks.
+      await waitFor(async () => (await healthy.count()) === 2, {
+        timeoutMs: 60000,
+        what: 'two healthy workers listed, live',
+      });
+      await page.screenshot({
+        path: path.join(root, 'test-output', 'stack-worker-list.png'),
+        fullPage: true,
+      });
+      await page.click('text=Delete one');
+      await waitFor(async () => (await page.locator('#workers tbody tr[data-id]').count()) === 1, {
+        timeoutMs: 60000,
+        what: 'one worker left after "Delete one"',
+      });
+    } finally {
+      await browser.close();
+    }
   });
 
   const api = async <T>(

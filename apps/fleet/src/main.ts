@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { createRmqServer, runMain } from '@app/messaging';
+import { createRmqServer, RpcErrorPassthroughFilter, runMain } from '@app/messaging';
 import { loadFleetConfig } from './fleet.config';
 import { FleetModule } from './fleet.module';
 
@@ -9,6 +9,7 @@ runMain('fleet', async () => {
     strategy: createRmqServer('fleet', config),
   });
   app.enableShutdownHooks();
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   return app;
 });

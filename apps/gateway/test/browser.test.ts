@@ -1,23 +1,14 @@
 /// <reference lib="dom" />
 import { FLEET_GROW } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { launchChromium, waitFor } from '@app/testing';
 import { mkdir } from 'fs/promises';
 import { join } from 'path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { repositoryRoot } from '../src/pages/assets';
 import { POLICY_SAVED } from '../src/policy/policy.page.controller';
 import { Stack, startStack, TEST_PASSWORD } from './support/stack';
 
 const SCREENSHOTS = join(repositoryRoot(), 'test-output', 'gateway');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 describe('gateway in Chromium (real bus, MySQL, janitor, S3; fake fleet/scaler/metrics)', () => {
   let stack: Stack;
@@ -37,7 +28,7 @@ describe('gateway in Chromium (real bus, MySQL, janitor, S3; fake fleet/scaler/m
     await mkdir(SCREENSHOTS, { recursive: true });
     stack = await startStack();
     stack.fleet.seed(1);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());

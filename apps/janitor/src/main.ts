@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { createRmqServer, runMain } from '@app/messaging';
+import { createRmqServer, RpcErrorPassthroughFilter, runMain } from '@app/messaging';
 import { loadJanitorConfig } from './janitor.config';
 import { JanitorModule } from './janitor.module';
 
@@ -8,6 +8,7 @@ runMain('janitor', async () => {
   const app = await NestFactory.createMicroservice(JanitorModule.forRoot(config), {
     strategy: createRmqServer('janitor', config),
   });
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   return app;
 });

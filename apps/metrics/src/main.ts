@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runMain } from '@app/messaging';
+import { RpcErrorPassthroughFilter, runMain } from '@app/messaging';
 import { createMetricsApp } from './metrics.app';
 import { loadMetricsConfig } from './metrics.config';
 
@@ -7,6 +7,7 @@ import { loadMetricsConfig } from './metrics.config';
 // enableShutdownHooks() would only close it a second time.
 runMain('metrics', async () => {
   const app = await createMetricsApp(loadMetricsConfig());
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   return app;
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runMain } from '@app/messaging';
+import { RpcErrorPassthroughFilter, runMain } from '@app/messaging';
 import { createScalerApp } from './scaler.app';
 import { loadScalerConfig } from './scaler.config';
 
@@ -7,6 +7,7 @@ import { loadScalerConfig } from './scaler.config';
 // enableShutdownHooks() would only close it a second time.
 runMain('scaler', async () => {
   const app = await createScalerApp(loadScalerConfig());
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   return app;
 });

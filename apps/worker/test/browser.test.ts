@@ -1,6 +1,7 @@
 import { mkdir } from 'fs/promises';
 import { join } from 'path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { launchChromium } from '@app/testing';
+import { Browser, Page } from 'playwright-core';
 import { findRepoRoot } from '../src/web/asset-dirs';
 import { pngImage } from './support/http';
 import { WorkerHarness, startWorkerHarness } from './support/worker-harness';
@@ -33,18 +34,7 @@ describe('worker in a real browser (Chromium)', () => {
 
   beforeAll(async () => {
     h = await startWorkerHarness();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
 

@@ -1,3 +1,7 @@
+import { Catch, RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { Observable, throwError } from 'rxjs';
+
 /** FieldErrors maps a field name to its messages. */
 export type FieldErrors = Record<string, string[]>;
 
@@ -56,15 +60,55 @@ export class BrokerUnavailableError extends Error {
 
 /**
  * HandlerError lets a query handler answer a coded error (e.g. 'not-found', 'invalid' with
- * field errors) instead of a generic failure.
+ * field errors) instead of a generic failure. It is an RpcException, so Nest's exception layer
+ * hands its code, message and fields through unchanged.
  */
-export class HandlerError extends Error {
+export class HandlerError extends RpcException {
   constructor(
     readonly code: string,
     message: string,
     readonly fields?: FieldErrors,
   ) {
-    super(message);
+    super({ code, message, fields });
     this.name = 'HandlerError';
+  }
+}
+
+/** DescribedError is what RmqServer makes of anything a handler threw. */
+export interface DescribedError {
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+}
+
+/**
+ * describeError turns what a handler threw — an Error, a HandlerError, or the plain object
+ * Nest's exception layer rethrows — into a code, a message and optional field errors.
+ */
+export function describeError(error: unknown): DescribedError {
+  if (error instanceof HandlerError || error instanceof MessageValidationError) {
+    return { code: error.code, message: error.message, fields: error.fields };
+  }
+  if (error instanceof Error) return { code: 'internal', message: error.message };
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; message?: unknown; fields?: FieldErrors };
+    return {
+      code: typeof e.code === 'string' ? e.code : 'internal',
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
+      fields: e.fields,
+    };
+  }
+  return { code: 'internal', message: String(error) };
+}
+
+/**
+ * RpcErrorPassthroughFilter lets a handler's own error reach RmqServer unchanged (Nest's
+ * default replaces unknown errors by "Internal server error", which would leave dead letters
+ * without their reason). Services install it with `app.useGlobalFilters`.
+ */
+@Catch()
+export class RpcErrorPassthroughFilter implements RpcExceptionFilter<unknown> {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
   }
 }

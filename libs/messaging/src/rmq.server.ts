@@ -14,7 +14,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { lastValueFrom } from 'rxjs';
 import { BrokerConnection } from './connection';
-import { HandlerError, MessageValidationError } from './errors';
+import { describeError, MessageValidationError } from './errors';
 import { MessagingConfig } from './messaging.config';
 import { RmqContext } from './rmq.context';
 import { validatePayload } from './validate';
@@ -209,7 +209,7 @@ export class RmqServer extends Server implements CustomTransportStrategy {
     try {
       resolved = this.resolve(msg, 'command');
     } catch (error) {
-      return this.deadLetter(ch, msg, (error as Error).message);
+      return this.deadLetter(ch, msg, describeError(error).message);
     }
     const ctx = new RmqContext([msg, ch, resolved.pattern]);
     try {
@@ -217,7 +217,7 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       ch.ack(msg);
     } catch (error) {
       const attempts = Number(msg.properties.headers?.[HEADERS.attempts] ?? 0) + 1;
-      const reason = `${resolved.pattern} failed (attempt ${attempts}): ${(error as Error).message}`;
+      const reason = `${resolved.pattern} failed (attempt ${attempts}): ${describeError(error).message}`;
       if (attempts >= this.config.COMMAND_MAX_ATTEMPTS) {
         return this.deadLetter(ch, msg, reason);
       }
@@ -246,13 +246,11 @@ export class RmqServer extends Server implements CustomTransportStrategy {
         : await this.run(pattern, payload, new RmqContext([msg, ch, pattern]));
       answer = { ok: true, data: data ?? null };
     } catch (error) {
-      const e = error as Error & { code?: string; fields?: Record<string, string[]> };
-      const code =
-        error instanceof MessageValidationError || error instanceof HandlerError
-          ? e.code!
-          : 'internal';
-      if (code === 'internal') this.logger.error(`query failed: ${e.stack ?? e.message}`);
-      answer = { ok: false, error: { code, message: e.message, fields: e.fields } };
+      const e = describeError(error);
+      if (e.code === 'internal') {
+        this.logger.error(`query failed: ${(error as Error)?.stack ?? e.message}`);
+      }
+      answer = { ok: false, error: e };
     }
     try {
       if (msg.properties.replyTo) {
@@ -272,7 +270,7 @@ export class RmqServer extends Server implements CustomTransportStrategy {
     try {
       resolved = this.resolve(msg, 'event');
     } catch (error) {
-      return this.deadLetter(ch, msg, (error as Error).message);
+      return this.deadLetter(ch, msg, describeError(error).message);
     }
     if (
       resolved.pattern === SYSTEM_SHUTDOWN.pattern &&
@@ -296,7 +294,7 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       await this.deadLetter(
         ch,
         msg,
-        `${resolved.pattern} handler failed: ${(error as Error).message}`,
+        `${resolved.pattern} handler failed: ${describeError(error).message}`,
       );
     }
   }

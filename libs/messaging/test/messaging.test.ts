@@ -19,6 +19,7 @@ import {
   QueryTimeoutError,
   RemoteError,
   RmqServer,
+  RpcErrorPassthroughFilter,
 } from '@app/messaging';
 import { testMessagingConfig, waitFor } from '@app/testing';
 import amqplib from 'amqplib';
@@ -70,6 +71,7 @@ async function startFleet(
   const moduleRef = await Test.createTestingModule({ imports: [FakeFleetModule] }).compile();
   const server = new RmqServer('fleet', config, { onSystemShutdown: onSystemShutdown ?? null });
   const app = moduleRef.createNestMicroservice({ strategy: server });
+  app.useGlobalFilters(new RpcErrorPassthroughFilter());
   await app.listen();
   return { app, server };
 }
@@ -168,6 +170,31 @@ describe('messaging over the real RabbitMQ', () => {
       },
     );
     expect(await queueDepth(config.AMQP_URL, names.commands)).toBe(0);
+  });
+
+  it('should dead-letter a command whose handler keeps failing, with the reason', async () => {
+    const names = queueNames('fleet', config.AMQP_NAMESPACE);
+    recorder.failNext = config.COMMAND_MAX_ATTEMPTS;
+    const commandId = await bus.command(FLEET_GROW, { count: 1 });
+    const conn = await amqplib.connect(config.AMQP_URL);
+    try {
+      const ch = await conn.createChannel();
+      const dead = await waitFor(
+        async () => {
+          const m = await ch.get(names.deadLetter, { noAck: false });
+          if (m && m.properties.messageId !== commandId) ch.ack(m);
+          return m && m.properties.messageId === commandId ? m : null;
+        },
+        { what: 'the failing command in the dead-letter queue' },
+      );
+      ch.ack(dead);
+      expect(String(dead.properties.headers?.['x-ebbflow-error'])).toMatch(
+        /fleet.grow failed \(attempt 3\): transient failure/,
+      );
+      expect(recorder.grows.find((g) => g.commandId === commandId)).toBeUndefined();
+    } finally {
+      await conn.close();
+    }
   });
 
   it('should retry a failing handler and handle the command on a later attempt', async () => {

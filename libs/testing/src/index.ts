@@ -61,3 +61,4 @@ export async function waitFor<T>(
       (lastError ? `: ${(lastError as Error).message}` : ''),
   );
 }
+export * from './chromium';

@@ -105,6 +105,6 @@ export function imageForm(
 ): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append('file', new Blob([file]), name);
+  if (file) form.append('file', new Blob([new Uint8Array(file)]), name);
   return form;
 }
