@@ -1,5 +1,12 @@
 import { dropDatabase } from '@app/database';
-import { freePort, launchChromium, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
+import {
+  deleteNamespace,
+  freePort,
+  launchChromium,
+  testDatabaseUrl,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
@@ -49,6 +56,7 @@ describe('npm start (the whole stack, local mode)', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ebbflow-stack-'));
   const stateDir = path.join(tmp, 'fleet');
   const password = 'stack-test-password';
+  const namespace = uniqueName('stack');
   let ports: Record<string, number>;
   let stack: ChildProcess | undefined;
   let output = '';
@@ -75,7 +83,7 @@ describe('npm start (the whole stack, local mode)', () => {
         S3_DIRECTORY: path.join(tmp, 's3'),
         FLEET_STATE_DIR: stateDir,
         DATABASE_URL: dbUrl,
-        AMQP_NAMESPACE: uniqueName('stack'),
+        AMQP_NAMESPACE: namespace,
         MANAGER_PASSWORD: password,
         METRICS_POLL_S: '1',
         BALANCER_HEALTH_INTERVAL_MS: '500',
@@ -100,6 +108,7 @@ describe('npm start (the whole stack, local mode)', () => {
     }
     rmSync(tmp, { recursive: true, force: true });
     await dropDatabase(dbUrl);
+    await deleteNamespace(namespace);
   });
 
   it('should answer /health with every service up within 60 s', async () => {
@@ -155,6 +164,7 @@ describe('npm start (the whole stack, local mode)', () => {
         timeoutMs: 60000,
         what: 'two healthy workers listed, live',
       });
+      mkdirSync(path.join(root, 'test-output'), { recursive: true });
       await page.screenshot({
         path: path.join(root, 'test-output', 'stack-worker-list.png'),
         fullPage: true,

@@ -21,7 +21,7 @@ import {
   RmqServer,
   RpcErrorPassthroughFilter,
 } from '@app/messaging';
-import { testMessagingConfig, waitFor } from '@app/testing';
+import { deleteNamespace, testMessagingConfig, waitFor } from '@app/testing';
 import amqplib from 'amqplib';
 import { execFile } from 'child_process';
 import { randomUUID } from 'crypto';
@@ -103,14 +103,7 @@ describe('messaging over the real RabbitMQ', () => {
   afterAll(async () => {
     await fleet?.app.close();
     await bus.close();
-    const conn = await amqplib.connect(config.AMQP_URL);
-    const ch = await conn.createChannel();
-    for (const service of ['fleet'] as const) {
-      const q = queueNames(service, config.AMQP_NAMESPACE);
-      for (const name of [q.commands, q.queries, q.events, q.deadLetter])
-        await ch.deleteQueue(name);
-    }
-    await conn.close();
+    await deleteNamespace(config.AMQP_NAMESPACE);
   });
 
   it('should deliver a command from one service to its owner and answer a query', async () => {

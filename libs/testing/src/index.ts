@@ -20,8 +20,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-/** testAmqpUrl is the broker tests use (AMQP_URL or the local default). */
-export const testAmqpUrl = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
+import { testAmqpUrl } from './broker';
+
+export * from './broker';
 
 /** testMessagingConfig is a messaging config with its own namespace, so tests never share queues. */
 export function testMessagingConfig(namespace = uniqueName('t')) {

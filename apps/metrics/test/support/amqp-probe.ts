@@ -1,6 +1,6 @@
 import { exchangeNames, queueNames, ServiceName } from '@app/contracts';
 import { MessagingConfig } from '@app/messaging';
-import { waitFor } from '@app/testing';
+import { deleteNamespace as deleteTestNamespace, waitFor } from '@app/testing';
 import { Channel, ChannelModel, connect } from 'amqplib';
 
 /** Received is one message a probe saw. */
@@ -62,26 +62,9 @@ export class EventProbe {
   }
 }
 
-/** deleteNamespace removes every queue and exchange the services of a test namespace declared. */
-export async function deleteNamespace(
-  config: MessagingConfig,
-  services: ServiceName[],
-): Promise<void> {
-  const connection = await connect(config.AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    for (const s of services) {
-      const q = queueNames(s, config.AMQP_NAMESPACE);
-      for (const name of [q.commands, q.queries, q.events, q.deadLetter])
-        await channel.deleteQueue(name);
-    }
-    const x = exchangeNames(config.AMQP_NAMESPACE);
-    await channel.deleteExchange(x.events);
-    await channel.deleteExchange(x.deadLetter);
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
+/** deleteNamespace removes what a test namespace created on the broker (see libs/testing). */
+export function deleteNamespace(config: MessagingConfig, _services?: ServiceName[]): Promise<void> {
+  return deleteTestNamespace(config.AMQP_NAMESPACE);
 }
 
 /** RawAnswer is a query's reply as it travels on the wire. */
