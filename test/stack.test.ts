@@ -1,137 +1,54 @@
-import { dropDatabase } from '@app/database';
-import {
-  deleteNamespace,
-  freePort,
-  launchChromium,
-  testDatabaseUrl,
-  uniqueName,
-  waitFor,
-} from '@app/testing';
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import os from 'os';
+import { ORIGINAL_POLICY } from '@app/contracts';
+import { isAlive, launchChromium, waitFor } from '@app/testing';
+import { execFileSync } from 'child_process';
+import { mkdirSync } from 'fs';
 import path from 'path';
-
-const root = path.resolve(__dirname, '..');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)])
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function workerPids(stateDir: string): number[] {
-  try {
-    return readdirSync(stateDir)
-      .filter((f) => f.endsWith('.json'))
-      .map(
-        (f) => (JSON.parse(readFileSync(path.join(stateDir, f), 'utf8')) as { pid: number }).pid,
-      );
-  } catch {
-    return [];
-  }
-}
+import {
+  childPids,
+  repositoryRoot,
+  StackProcess,
+  startStackProcess,
+  workerPids,
+} from './support/stack-process';
 
 /**
  * The whole stack as `npm start` runs it (scripts/start.js on the built dist/), on free ports,
- * with its own database, broker namespace, S3 folder and fleet state folder.
+ * with its own database, broker namespace, S3 folder and fleet state folder: health, the pool,
+ * the manager in a browser, auto-scaling under real CPU load, crashes and restarts, Ctrl-C.
  */
 describe('npm start (the whole stack, local mode)', () => {
-  const dbUrl = testDatabaseUrl('ebbflow_stack');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ebbflow-stack-'));
-  const stateDir = path.join(tmp, 'fleet');
-  const password = 'stack-test-password';
-  const namespace = uniqueName('stack');
-  let ports: Record<string, number>;
-  let stack: ChildProcess | undefined;
-  let output = '';
-  let seenPids: number[] = [];
+  let stack: StackProcess;
+  let ports: StackProcess['ports'];
+  let password: string;
+  const api = <T>(method: string, url: string, body?: unknown) => stack.api<T>(method, url, body);
+  const serviceProcess = (entry: string) => stack.servicePid(entry);
 
   beforeAll(async () => {
-    ports = {
-      gateway: await freePort(),
-      balancer: await freePort(),
-      admin: await freePort(),
-      s3: await freePort(),
-    };
-    stack = spawn(process.execPath, [path.join(root, 'scripts/start.js')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        GATEWAY_PORT: String(ports.gateway),
-        BALANCER_PORT: String(ports.balancer),
-        BALANCER_ADMIN_PORT: String(ports.admin),
-        BALANCER_ADMIN_URL: `http://127.0.0.1:${ports.admin}`,
-        BALANCER_PUBLIC_URL: `http://localhost:${ports.balancer}`,
-        S3_PORT: String(ports.s3),
-        S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
-        S3_DIRECTORY: path.join(tmp, 's3'),
-        FLEET_STATE_DIR: stateDir,
-        DATABASE_URL: dbUrl,
-        AMQP_NAMESPACE: namespace,
-        MANAGER_PASSWORD: password,
-        METRICS_POLL_S: '1',
-        BALANCER_HEALTH_INTERVAL_MS: '500',
-        BALANCER_HEALTH_TIMEOUT_MS: '400',
-        FLEET_RECONCILE_INTERVAL_MS: '1000',
-        // The original project's minutes, as seconds, so that a whole grow/shrink cycle fits a test.
-        SCALER_INTERVAL_S: '2',
-        SCALER_WINDOW_S: '4',
-        SCALER_COOLDOWN_S: '6',
-        SCALER_WARMUP_S: '3',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    stack = await startStackProcess({
+      // The original project's minutes, as seconds, so that a whole grow/shrink cycle fits a test.
+      SCALER_INTERVAL_S: '2',
+      SCALER_WINDOW_S: '4',
+      SCALER_COOLDOWN_S: '6',
+      SCALER_WARMUP_S: '3',
     });
-    stack.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    stack.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    ports = stack.ports;
+    password = stack.password;
   });
 
-  afterAll(async () => {
-    if (stack && stack.exitCode === null) stack.kill('SIGKILL');
-    for (const pid of [...seenPids, ...workerPids(stateDir)]) {
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
-    }
-    rmSync(tmp, { recursive: true, force: true });
-    await dropDatabase(dbUrl);
-    await deleteNamespace(namespace);
-  });
+  afterAll(() => stack.cleanUp());
 
   it('should answer /health with every service up within 60 s', async () => {
-    const health = await waitFor(
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${ports.gateway}/health`);
-        return res.status === 200
-          ? ((await res.json()) as { services: Record<string, string> })
-          : null;
-      },
-      { timeoutMs: 60000, intervalMs: 500, what: `/health 200\n${output.slice(-3000)}` },
-    );
+    const health = await stack.healthy(60000);
     expect(health.services).toEqual({ fleet: 'up', metrics: 'up', scaler: 'up', janitor: 'up' });
   });
 
   it('should bring the pool up with one healthy worker serving the app through the balancer', async () => {
-    const auth = 'Basic ' + Buffer.from(`admin:${password}`).toString('base64');
     const workers = await waitFor(
       async () => {
-        const res = await fetch(`http://127.0.0.1:${ports.gateway}/api/workers`, {
-          headers: { authorization: auth },
-        });
-        const body = (await res.json()) as { workers: { id: string; health: string }[] };
+        const { body } = await api<{ workers: { id: string; health: string }[] }>(
+          'GET',
+          '/api/workers',
+        );
         return body.workers.length === 1 && body.workers[0].health === 'healthy'
           ? body.workers
           : null;
@@ -164,9 +81,9 @@ describe('npm start (the whole stack, local mode)', () => {
         timeoutMs: 60000,
         what: 'two healthy workers listed, live',
       });
-      mkdirSync(path.join(root, 'test-output'), { recursive: true });
+      mkdirSync(path.join(repositoryRoot, 'test-output'), { recursive: true });
       await page.screenshot({
-        path: path.join(root, 'test-output', 'stack-worker-list.png'),
+        path: path.join(repositoryRoot, 'test-output', 'stack-worker-list.png'),
         fullPage: true,
       });
       await page.click('text=Delete one');
@@ -179,33 +96,10 @@ describe('npm start (the whole stack, local mode)', () => {
     }
   });
 
-  const api = async <T>(
-    method: string,
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`http://127.0.0.1:${ports.gateway}${url}`, {
-      method,
-      headers: {
-        authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64'),
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
   type Activity = {
     activity: { kind: string; message: string; cause: string; data: { reason?: string } }[];
   };
-  const policy = {
-    growThreshold: 20,
-    shrinkThreshold: 10,
-    growRatio: 2,
-    shrinkRatio: 2,
-    minWorkers: 1,
-    maxWorkers: 3,
-    enabled: true,
-  };
+  const policy = { ...ORIGINAL_POLICY, maxWorkers: 3 };
 
   it('should grow the pool when CPU load rises over the threshold, and say why in /api/activity', async () => {
     expect((await api('PUT', '/api/policy', policy)).status).toBe(200);
@@ -250,7 +144,7 @@ describe('npm start (the whole stack, local mode)', () => {
     const scaler = serviceProcess('apps/scaler/src/main.js');
     expect(scaler).toBeDefined();
     process.kill(scaler!, 'SIGKILL');
-    await waitFor(() => !alive(scaler!), { what: 'the scaler to die' });
+    await waitFor(() => !isAlive(scaler!), { what: 'the scaler to die' });
     // The supervisor restarts it; the policy comes back from MySQL.
     const view = await waitFor(
       async () => {
@@ -265,15 +159,6 @@ describe('npm start (the whole stack, local mode)', () => {
     expect(view.policy).toMatchObject(policy);
     expect(view.enabled).toBe(true);
   });
-
-  const serviceProcess = (entry: string) =>
-    childPids(stack!.pid!).find((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(entry);
-      } catch {
-        return false;
-      }
-    });
 
   it('should answer /health 503 naming the service that stopped answering, and 200 once it is back', async () => {
     const janitor = serviceProcess('apps/janitor/src/main.js');
@@ -325,14 +210,14 @@ describe('npm start (the whole stack, local mode)', () => {
   });
 
   it('should stop every process of the project on Ctrl-C (SIGINT)', async () => {
-    seenPids = [...childPids(stack!.pid!), ...workerPids(stateDir)];
-    expect(seenPids.length).toBeGreaterThanOrEqual(8); // 7 services + at least one worker
+    const pids = [...childPids(stack.child.pid!), ...workerPids(stack.stateDir)];
+    expect(pids.length).toBeGreaterThanOrEqual(8); // 7 services + at least one worker
     const exited = new Promise<number | null>((resolve) =>
-      stack!.on('exit', (code) => resolve(code)),
+      stack.child.on('exit', (code) => resolve(code)),
     );
-    stack!.kill('SIGINT');
+    stack.child.kill('SIGINT');
     expect(await exited).toBe(0);
-    await waitFor(() => seenPids.every((pid) => !alive(pid)), {
+    await waitFor(() => pids.every((pid) => !isAlive(pid)), {
       timeoutMs: 5000,
       what: 'no process left',
     });

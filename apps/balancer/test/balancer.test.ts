@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
 import { request } from 'http';
-import { waitFor } from '@app/testing';
+import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
@@ -8,19 +8,10 @@ import { NO_HEALTHY_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
 import { TargetView } from '../src/targets/target';
 
 /**
- * Fast health checks so a target changes state within a second; the timeout is generous for a
- * loaded 2-core machine (targets run in the test process, whose event loop the checks share).
+ * Fast health checks (targets run in the test process, whose event loop the checks share) and a
+ * long deregistration delay.
  */
-const FAST = {
-  BALANCER_PORT: '0',
-  BALANCER_HOST: '127.0.0.1',
-  BALANCER_ADMIN_PORT: '0',
-  BALANCER_HEALTH_INTERVAL_MS: '250',
-  BALANCER_HEALTH_TIMEOUT_MS: '200',
-  BALANCER_HEALTHY_THRESHOLD: '2',
-  BALANCER_UNHEALTHY_THRESHOLD: '2',
-  BALANCER_DEREGISTRATION_DELAY_MS: '60000',
-};
+const FAST = { ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '60000' };
 
 async function start(env: Record<string, string> = {}): Promise<RunningBalancer> {
   return startBalancer(loadBalancerConfig({ ...FAST, ...env }), { logger: false });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import { FLEET_GROW, FLEET_SET_DESIRED, FLEET_TERMINATE } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { isAlive, waitFor } from '@app/testing';
 import { createConnection } from 'mysql2/promise';
 import { FleetEnvironment } from './support/fleet-environment';
 
@@ -10,15 +10,6 @@ async function through(url: string): Promise<{ status: number; instance: string 
   const res = await fetch(url);
   await res.arrayBuffer();
   return { status: res.status, instance: res.headers.get('x-ebbflow-instance') };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -123,7 +114,7 @@ describe('fleet service (real workers, balancer, RabbitMQ, MySQL)', () => {
     await waitFor(
       async () => {
         fast.push(await through(`${env.balancer.proxyUrl}/api/load/sleep?ms=1`));
-        return !alive(victimPid);
+        return !isAlive(victimPid);
       },
       { intervalMs: 20, timeoutMs: 30000, what: 'the victim process to end' },
     );

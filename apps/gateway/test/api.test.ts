@@ -2,6 +2,7 @@ import {
   FLEET_GROW,
   FLEET_TERMINATE,
   FLEET_TERMINATE_ALL,
+  ORIGINAL_POLICY,
   SCALER_DECISION,
   SCALER_DISABLE,
   SYSTEM_SHUTDOWN,
@@ -12,16 +13,6 @@ import request from 'supertest';
 import { ActivityView } from '../src/activity/activity.service';
 import { SHUTDOWN_CALLS } from './support/fake-services';
 import { Stack, startStack, TEST_PASSWORD } from './support/stack';
-
-const VALID_POLICY = {
-  growThreshold: 20,
-  shrinkThreshold: 10,
-  growRatio: 2,
-  shrinkRatio: 2,
-  minWorkers: 1,
-  maxWorkers: 10,
-  enabled: true,
-};
 
 describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fleet/scaler/metrics)', () => {
   let stack: Stack;
@@ -74,7 +65,7 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
         request(stack.url).delete('/api/workers/i-0123abcd'),
         request(stack.url).get('/api/workers/i-0123abcd/metrics'),
         request(stack.url).get('/api/policy'),
-        request(stack.url).put('/api/policy').send(VALID_POLICY),
+        request(stack.url).put('/api/policy').send(ORIGINAL_POLICY),
         request(stack.url).get('/api/activity'),
         request(stack.url).post('/api/clear'),
         request(stack.url).post('/api/shutdown'),
@@ -205,23 +196,23 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
 
     it.each([
       [
-        { ...VALID_POLICY, shrinkThreshold: 30 },
+        { ...ORIGINAL_POLICY, shrinkThreshold: 30 },
         'shrinkThreshold',
         'shrinkThreshold must be below growThreshold',
       ],
       [
-        { ...VALID_POLICY, growThreshold: 100 },
+        { ...ORIGINAL_POLICY, growThreshold: 100 },
         'growThreshold',
         'growThreshold must be at most 99.9',
       ],
-      [{ ...VALID_POLICY, growRatio: 1 }, 'growRatio', 'growRatio must be greater than 1'],
-      [{ ...VALID_POLICY, shrinkRatio: 'two' }, 'shrinkRatio', 'shrinkRatio must be a number'],
+      [{ ...ORIGINAL_POLICY, growRatio: 1 }, 'growRatio', 'growRatio must be greater than 1'],
+      [{ ...ORIGINAL_POLICY, shrinkRatio: 'two' }, 'shrinkRatio', 'shrinkRatio must be a number'],
       [
-        { ...VALID_POLICY, minWorkers: 5, maxWorkers: 3 },
+        { ...ORIGINAL_POLICY, minWorkers: 5, maxWorkers: 3 },
         'minWorkers',
         'minWorkers must not be above maxWorkers',
       ],
-      [{ ...VALID_POLICY, cooldown: 5 }, 'cooldown', 'property cooldown should not exist'],
+      [{ ...ORIGINAL_POLICY, cooldown: 5 }, 'cooldown', 'property cooldown should not exist'],
     ])(
       'should refuse %j with 400 and the field error, storing nothing',
       async (body, field, message) => {
@@ -233,19 +224,19 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
     );
 
     it('should save a valid policy and answer it', async () => {
-      const res = await api().put('/api/policy').send(VALID_POLICY).expect(200);
-      expect(res.body).toMatchObject({ policy: VALID_POLICY, enabled: true });
+      const res = await api().put('/api/policy').send(ORIGINAL_POLICY).expect(200);
+      expect(res.body).toMatchObject({ policy: ORIGINAL_POLICY, enabled: true });
       const read = await api().get('/api/policy').expect(200);
-      expect(read.body.policy).toEqual(VALID_POLICY);
+      expect(read.body.policy).toEqual(ORIGINAL_POLICY);
     });
 
     it('should keep the stored policy when a later one is invalid', async () => {
       await api()
         .put('/api/policy')
-        .send({ ...VALID_POLICY, growThreshold: 5 })
+        .send({ ...ORIGINAL_POLICY, growThreshold: 5 })
         .expect(400);
       const read = await api().get('/api/policy').expect(200);
-      expect(read.body.policy).toEqual(VALID_POLICY);
+      expect(read.body.policy).toEqual(ORIGINAL_POLICY);
     });
   });
 

@@ -1,7 +1,6 @@
 import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { APP_DATA_ENTITIES, APP_DATA_MIGRATIONS } from '@app/app-data';
 import {
   ClearProgress,
   ClearResult,
@@ -9,18 +8,19 @@ import {
   JANITOR_CLEARED,
   JANITOR_PROGRESS,
 } from '@app/contracts';
-import { dataSourceOptions, dropDatabase, ensureDatabase } from '@app/database';
+import { dropDatabase } from '@app/database';
 import { createRmqServer, MessageBus } from '@app/messaging';
 import { createS3Client, LocalS3, startLocalS3 } from '@app/storage';
 import {
   freePort,
+  insertUsersWithImages,
+  openAppDataTables,
   testAmqpUrl,
   testDatabaseUrl,
   testMessagingConfig,
   uniqueName,
   waitFor,
 } from '@app/testing';
-import { randomUUID } from 'crypto';
 import { mkdtemp, rm } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -84,22 +84,6 @@ async function countRows(db: DataSource, table: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-async function insertUsersWithImages(db: DataSource, users: number, imagesPerUser: number) {
-  for (let u = 0; u < users; u++) {
-    const res = (await db.query(
-      'INSERT INTO users (username, password_hash, upload_count) VALUES (?, ?, ?)',
-      [uniqueName('user'), 'argon2-hash-placeholder', imagesPerUser],
-    )) as { insertId: number };
-    for (let i = 0; i < imagesPerUser; i++) {
-      await db.query('INSERT INTO images (namebase, extension, userid) VALUES (?, ?, ?)', [
-        randomUUID(),
-        'png',
-        res.insertId,
-      ]);
-    }
-  }
-}
-
 describe('janitor: JANITOR_CLEAR against MySQL and the local S3 server', () => {
   const namespace = uniqueName('jan');
   const databaseUrl = testDatabaseUrl('ebbflow_janitor');
@@ -117,17 +101,7 @@ describe('janitor: JANITOR_CLEAR against MySQL and the local S3 server', () => {
     s3server = await startLocalS3({ port: await freePort(), directory: dir, buckets: [bucket] });
     s3 = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3server.url });
     // The worker owns the user app's tables: create them the way it does, with its migrations.
-    await ensureDatabase(databaseUrl);
-    db = new DataSource(
-      dataSourceOptions({
-        app: 'worker',
-        entities: APP_DATA_ENTITIES,
-        migrations: APP_DATA_MIGRATIONS,
-        url: databaseUrl,
-      }),
-    );
-    await db.initialize();
-    await db.runMigrations();
+    db = await openAppDataTables(databaseUrl);
     events = await EventRecorder.start(namespace, [
       JANITOR_PROGRESS.pattern,
       JANITOR_CLEARED.pattern,

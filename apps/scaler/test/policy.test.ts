@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { INestMicroservice } from '@nestjs/common';
 import {
+  ORIGINAL_POLICY,
   PolicyChanged,
   SCALER_DISABLE,
   SCALER_GET_POLICY,
   SCALER_POLICY_CHANGED,
   SCALER_PUT_POLICY,
-  ScalingPolicy,
 } from '@app/contracts';
 import { dropDatabase } from '@app/database';
 import { MessageBus } from '@app/messaging';
@@ -14,16 +14,6 @@ import { testDatabaseUrl, testMessagingConfig, waitFor } from '@app/testing';
 import { deleteNamespace, EventProbe, rawQuery } from '../../metrics/test/support/amqp-probe';
 import { createScalerApp } from '../src/scaler.app';
 import { loadScalerConfig } from '../src/scaler.config';
-
-const ORIGINAL: ScalingPolicy = {
-  growThreshold: 20,
-  shrinkThreshold: 10,
-  growRatio: 2,
-  shrinkRatio: 2,
-  minWorkers: 1,
-  maxWorkers: 10,
-  enabled: true,
-};
 
 describe('scaler policy (RabbitMQ + MySQL)', () => {
   const messaging = testMessagingConfig();
@@ -67,7 +57,7 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
   it.each([
     [
       'shrink threshold above the grow threshold, grow ratio of 1',
-      { ...ORIGINAL, shrinkThreshold: 30, growRatio: 1 },
+      { ...ORIGINAL_POLICY, shrinkThreshold: 30, growRatio: 1 },
       {
         shrinkThreshold: ['shrinkThreshold must be below growThreshold'],
         growRatio: ['growRatio must be greater than 1'],
@@ -75,7 +65,7 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
     ],
     [
       'a threshold that is not a number, one out of 0.1–99.9',
-      { ...ORIGINAL, growThreshold: 'high', shrinkThreshold: 0 },
+      { ...ORIGINAL_POLICY, growThreshold: 'high', shrinkThreshold: 0 },
       {
         growThreshold: expect.arrayContaining(['growThreshold must be a number']),
         shrinkThreshold: ['shrinkThreshold must be at least 0.1'],
@@ -83,12 +73,12 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
     ],
     [
       'an unknown field',
-      { ...ORIGINAL, cooldown: 5 },
+      { ...ORIGINAL_POLICY, cooldown: 5 },
       { cooldown: ['property cooldown should not exist'] },
     ],
     [
       'minWorkers above maxWorkers',
-      { ...ORIGINAL, minWorkers: 5, maxWorkers: 2 },
+      { ...ORIGINAL_POLICY, minWorkers: 5, maxWorkers: 2 },
       { minWorkers: ['minWorkers must not be above maxWorkers'] },
     ],
   ])(
@@ -101,12 +91,12 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
   );
 
   it('should store a valid policy, announce it, and keep it when a bad one follows', async () => {
-    const view = await bus.query(SCALER_PUT_POLICY, ORIGINAL);
-    expect(view).toEqual({ policy: ORIGINAL, enabled: true, updatedAt: expect.any(String) });
+    const view = await bus.query(SCALER_PUT_POLICY, ORIGINAL_POLICY);
+    expect(view).toEqual({ policy: ORIGINAL_POLICY, enabled: true, updatedAt: expect.any(String) });
     const event = await probe.next<PolicyChanged>(SCALER_POLICY_CHANGED.pattern);
-    expect(event).toMatchObject({ policy: ORIGINAL, enabled: true });
+    expect(event).toMatchObject({ policy: ORIGINAL_POLICY, enabled: true });
 
-    const refused = await putRaw({ ...ORIGINAL, growThreshold: 5 });
+    const refused = await putRaw({ ...ORIGINAL_POLICY, growThreshold: 5 });
     expect(refused).toMatchObject({
       ok: false,
       error: {
@@ -140,7 +130,7 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
         updatedAt: expect.any(String),
       },
     });
-    await bus.query(SCALER_PUT_POLICY, ORIGINAL);
+    await bus.query(SCALER_PUT_POLICY, ORIGINAL_POLICY);
   });
 
   it('should disable the scaler on SCALER_DISABLE and keep the policy values', async () => {
@@ -152,7 +142,7 @@ describe('scaler policy (RabbitMQ + MySQL)', () => {
       },
       { what: 'the scaler to be disabled' },
     );
-    expect(view.policy).toEqual({ ...ORIGINAL, enabled: false });
+    expect(view.policy).toEqual({ ...ORIGINAL_POLICY, enabled: false });
     await probe.next<PolicyChanged>(
       SCALER_POLICY_CHANGED.pattern,
       (e) => !e.enabled && e.cause === 'manual: Stopping',

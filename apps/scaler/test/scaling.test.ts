@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestMicroservice } from '@nestjs/common';
 import {
+  ORIGINAL_POLICY,
   SCALER_DECISION,
   SCALER_DECISIONS,
   SCALER_PUT_POLICY,
@@ -68,15 +69,7 @@ describe('scaler over the bus (RabbitMQ + MySQL, a fake fleet and fake samples)'
 
   it('should grow on high CPU, hold during the cooldown, then shrink on low CPU', async () => {
     const savedAt = new Date().toISOString();
-    await bus.query(SCALER_PUT_POLICY, {
-      growThreshold: 20,
-      shrinkThreshold: 10,
-      growRatio: 2,
-      shrinkRatio: 2,
-      minWorkers: 1,
-      maxWorkers: 10,
-      enabled: true,
-    });
+    await bus.query(SCALER_PUT_POLICY, ORIGINAL_POLICY);
 
     const grow = await probe.next<ScalingDecision>(
       SCALER_DECISION.pattern,

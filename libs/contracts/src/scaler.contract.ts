@@ -111,6 +111,20 @@ export class ScalingPolicy {
   enabled: boolean = true;
 }
 
+/**
+ * ORIGINAL_POLICY is the policy of the original course project's run (DESIGN.md): grow ×2 above
+ * 20 % CPU, shrink ÷2 below 10 %, 1..10 workers, enabled.
+ */
+export const ORIGINAL_POLICY: Readonly<ScalingPolicy> = {
+  growThreshold: 20,
+  shrinkThreshold: 10,
+  growRatio: 2,
+  shrinkRatio: 2,
+  minWorkers: DEFAULT_MIN_WORKERS,
+  maxWorkers: DEFAULT_MAX_WORKERS,
+  enabled: true,
+};
+
 /** PolicyView answers the policy queries: the stored policy, or null before one is saved. */
 export interface PolicyView {
   policy: ScalingPolicy | null;

@@ -7,3 +7,5 @@ export * from './rmq.context';
 export * from './messaging.module';
 export * from './connection';
 export * from './bootstrap';
+export * from './fleet-view.tracker';
+export * from './non-overlapping-loop';

@@ -63,3 +63,6 @@ export async function waitFor<T>(
   );
 }
 export * from './chromium';
+export * from './process';
+export * from './balancer';
+export * from './app-data';

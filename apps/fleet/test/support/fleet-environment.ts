@@ -18,7 +18,13 @@ import { killAllLocalWorkers } from '@app/cloud';
 import { dropDatabase } from '@app/database';
 import { createRmqServer, MessageBus, MessagingConfig } from '@app/messaging';
 import { LocalS3, startLocalS3 } from '@app/storage';
-import { testDatabaseUrl, testMessagingConfig, uniqueName, waitFor } from '@app/testing';
+import {
+  FAST_BALANCER_ENV,
+  testDatabaseUrl,
+  testMessagingConfig,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 import { loadBalancerConfig } from '../../../balancer/src/balancer.config';
 import { RunningBalancer, startBalancer } from '../../../balancer/src/balancer.app';
 import { FleetConfig, loadFleetConfig } from '../../src/fleet.config';
@@ -67,16 +73,7 @@ export class FleetEnvironment {
     const bucket = uniqueName('fleet-images');
     this.s3 = await startLocalS3({ port: 0, directory: join(this.dir, 's3'), buckets: [bucket] });
     this.balancer = await startBalancer(
-      loadBalancerConfig({
-        BALANCER_PORT: '0',
-        BALANCER_HOST: '127.0.0.1',
-        BALANCER_ADMIN_PORT: '0',
-        BALANCER_HEALTH_INTERVAL_MS: '250',
-        BALANCER_HEALTH_TIMEOUT_MS: '200',
-        BALANCER_HEALTHY_THRESHOLD: '2',
-        BALANCER_UNHEALTHY_THRESHOLD: '2',
-        BALANCER_DEREGISTRATION_DELAY_MS: '15000',
-      }),
+      loadBalancerConfig({ ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '15000' }),
       { logger: LOGGER },
     );
     this.workerEnv = {

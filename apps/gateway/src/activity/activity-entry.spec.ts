@@ -1,4 +1,4 @@
-import { ScalingDecision } from '@app/contracts';
+import { ORIGINAL_POLICY, ScalingDecision } from '@app/contracts';
 import {
   describeCleared,
   describeDecision,
@@ -109,15 +109,7 @@ describe('activity lines', () => {
   });
 
   it('should phrase policy changes and clears', () => {
-    const policy = {
-      growThreshold: 20,
-      shrinkThreshold: 10,
-      growRatio: 2,
-      shrinkRatio: 2,
-      minWorkers: 1,
-      maxWorkers: 10,
-      enabled: true,
-    };
+    const policy = ORIGINAL_POLICY;
     expect(describePolicyChanged({ policy, enabled: true, cause: 'manual', at: AT }).message).toBe(
       'Auto-scale policy saved: grow ×2 above 20 % CPU, shrink ÷2 below 10 %, 1–10 workers',
     );

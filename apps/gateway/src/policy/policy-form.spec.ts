@@ -1,4 +1,4 @@
-import { ScalingPolicy } from '@app/contracts';
+import { ORIGINAL_POLICY, ScalingPolicy } from '@app/contracts';
 import { fieldErrorsOf } from '@app/messaging';
 import { formValues, policyFromForm } from './policy-form';
 
@@ -55,17 +55,7 @@ describe('policyFromForm', () => {
 
 describe('formValues', () => {
   it('should show a stored policy as text', () => {
-    expect(
-      formValues({
-        growThreshold: 20,
-        shrinkThreshold: 10,
-        growRatio: 2,
-        shrinkRatio: 2,
-        minWorkers: 1,
-        maxWorkers: 10,
-        enabled: false,
-      }),
-    ).toEqual({
+    expect(formValues({ ...ORIGINAL_POLICY, enabled: false })).toEqual({
       growThreshold: '20',
       shrinkThreshold: '10',
       growRatio: '2',

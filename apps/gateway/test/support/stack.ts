@@ -2,13 +2,14 @@ import { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { APP_DATA_ENTITIES, APP_DATA_MIGRATIONS } from '@app/app-data';
 import { SYSTEM_SHUTDOWN } from '@app/contracts';
-import { dataSourceOptions, dropDatabase, ensureDatabase } from '@app/database';
+import { dropDatabase } from '@app/database';
 import { createRmqServer, MessageBus, MessagingConfig } from '@app/messaging';
 import { createS3Client, LocalS3, startLocalS3 } from '@app/storage';
 import {
   freePort,
+  insertUsersWithImages,
+  openAppDataTables,
   testAmqpUrl,
   testDatabaseUrl,
   testMessagingConfig,
@@ -97,17 +98,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
     const s3 = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3server.url });
     closers.push(() => s3.destroy());
 
-    await ensureDatabase(databaseUrl);
-    const db = new DataSource(
-      dataSourceOptions({
-        app: 'worker',
-        entities: APP_DATA_ENTITIES,
-        migrations: APP_DATA_MIGRATIONS,
-        url: databaseUrl,
-      }),
-    );
-    await db.initialize();
-    await db.runMigrations();
+    const db = await openAppDataTables(databaseUrl);
     closers.push(() => db.destroy());
 
     const events = await EventRecorder.start(namespace, [SYSTEM_SHUTDOWN.pattern, '#']);
@@ -188,21 +179,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
           );
         }
       },
-      async addUsers(users, imagesPerUser) {
-        for (let u = 0; u < users; u++) {
-          const res = (await db.query(
-            'INSERT INTO users (username, password_hash, upload_count) VALUES (?, ?, ?)',
-            [uniqueName('user'), 'hash', imagesPerUser],
-          )) as { insertId: number };
-          for (let i = 0; i < imagesPerUser; i++) {
-            await db.query('INSERT INTO images (namebase, extension, userid) VALUES (?, ?, ?)', [
-              randomUUID(),
-              'png',
-              res.insertId,
-            ]);
-          }
-        }
-      },
+      addUsers: (users, imagesPerUser) => insertUsersWithImages(db, users, imagesPerUser),
       close,
     };
   } catch (error) {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { MetricSourcePort, RawSample } from '@app/cloud';
 import { METRICS_SAMPLE } from '@app/contracts';
-import { MessageBus } from '@app/messaging';
+import { MessageBus, NonOverlappingLoop } from '@app/messaging';
 import { HistoryService } from '../history/history.service';
 import { METRICS_CONFIG, MetricsConfig } from '../metrics.config';
 import { KnownWorkersService } from '../workers/known-workers.service';
@@ -24,9 +24,7 @@ const PRUNE_EVERY_MS = 60_000;
 @Injectable()
 export class PollerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PollerService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop: NonOverlappingLoop;
   private prunedAt = -Infinity;
 
   constructor(
@@ -35,30 +33,21 @@ export class PollerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly history: HistoryService,
     private readonly bus: MessageBus,
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
-  ) {}
+  ) {
+    this.loop = new NonOverlappingLoop(
+      config.METRICS_POLL_S,
+      () => this.pollOnce(),
+      (error) => this.logger.error(`poll failed: ${error.message}`),
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.logger.log(`measuring workers every ${this.config.METRICS_POLL_S} s`);
-    this.schedule();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pollOnce()
-        .then(() => undefined)
-        .catch((error: Error) => this.logger.error(`poll failed: ${error.message}`))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.config.METRICS_POLL_S * 1000);
+    await this.loop.stop();
   }
 
   /** pollOnce measures every known worker once, emits and stores the samples. */

@@ -1,28 +1,25 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { MonitoredWorker } from '@app/cloud';
-import { FLEET_LIST, FleetSnapshot, WorkerView } from '@app/contracts';
-import { MessageBus } from '@app/messaging';
+import { FleetSnapshot } from '@app/contracts';
+import { FleetViewTracker, MessageBus } from '@app/messaging';
 import { METRICS_CONFIG, MetricsConfig } from '../metrics.config';
 
 /**
  * KnownWorkersService knows which workers to measure: the latest FLEET_SNAPSHOT (the fleet emits
  * one after every reconcile pass), or, at start and whenever no snapshot came for
- * METRICS_FLEET_REFRESH_S, the answer to a FLEET_LIST query.
+ * METRICS_FLEET_REFRESH_S, the answer to a FLEET_LIST query (see FleetViewTracker).
  */
 @Injectable()
 export class KnownWorkersService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(KnownWorkersService.name);
-  private workers: WorkerView[] = [];
-  private snapshotAt = -Infinity;
-  private heardAt = -Infinity;
-  /** Counts snapshots, so a FLEET_LIST answer never overwrites a newer snapshot. */
-  private snapshots = 0;
-  private refreshing?: Promise<void>;
+  private readonly fleet: FleetViewTracker;
 
-  constructor(
-    private readonly bus: MessageBus,
-    @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
-  ) {}
+  constructor(bus: MessageBus, @Inject(METRICS_CONFIG) config: MetricsConfig) {
+    this.fleet = new FleetViewTracker(
+      bus,
+      config.METRICS_FLEET_REFRESH_S,
+      KnownWorkersService.name,
+    );
+  }
 
   onApplicationBootstrap(): void {
     void this.refresh();
@@ -30,45 +27,23 @@ export class KnownWorkersService implements OnApplicationBootstrap {
 
   /** onSnapshot replaces the list, unless the snapshot is older than the one already known. */
   onSnapshot(snapshot: FleetSnapshot): void {
-    const at = Date.parse(snapshot.at);
-    if (at < this.snapshotAt) return;
-    this.snapshotAt = at;
-    this.heardAt = Date.now();
-    this.snapshots++;
-    this.workers = snapshot.workers;
+    this.fleet.onSnapshot(snapshot);
   }
 
   /** monitored lists the workers to measure now: every one not terminated. */
   monitored(): MonitoredWorker[] {
-    return this.workers
+    return (this.fleet.view()?.workers ?? [])
       .filter((w) => w.state !== 'terminated')
       .map((w) => ({ id: w.id, address: w.address, launchedAt: new Date(w.launchedAt) }));
   }
 
   /** refreshIfQuiet asks the fleet for its list when no snapshot came for a while. */
   refreshIfQuiet(): void {
-    if (Date.now() - this.heardAt >= this.config.METRICS_FLEET_REFRESH_S * 1000)
-      void this.refresh();
+    this.fleet.refreshIfQuiet();
   }
 
   /** refresh asks FLEET_LIST once (never two at a time); a silent fleet is logged, not fatal. */
   refresh(): Promise<void> {
-    const before = this.snapshots;
-    this.refreshing ??= this.bus
-      .query(FLEET_LIST, {})
-      .then((reply) => {
-        // A snapshot that arrived while the query was out is at least as new: keep it.
-        if (this.snapshots !== before) return;
-        this.workers = reply.workers;
-        this.heardAt = Date.now();
-      })
-      .catch((error: Error) => {
-        this.heardAt = Date.now();
-        this.logger.warn(`cannot list the workers: ${error.message}`);
-      })
-      .finally(() => {
-        this.refreshing = undefined;
-      });
-    return this.refreshing;
+    return this.fleet.refresh();
   }
 }

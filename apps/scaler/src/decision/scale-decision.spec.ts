@@ -1,4 +1,4 @@
-import { DecisionReason, TargetHealth } from '@app/contracts';
+import { DecisionReason, ORIGINAL_POLICY, TargetHealth } from '@app/contracts';
 import {
   decideScale,
   DecisionSample,
@@ -6,23 +6,11 @@ import {
   DEFAULT_COOLDOWN_S,
   DEFAULT_WARMUP_S,
   DEFAULT_WINDOW_S,
-  PolicyValues,
   ScaleInput,
 } from './scale-decision';
 
 const NOW = new Date('2025-01-01T12:00:00Z');
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
-
-/** The original project's policy: grow above 20 %, shrink below 10 %, ratios 2 and 2, pool 1..10. */
-const ORIGINAL: PolicyValues = {
-  growThreshold: 20,
-  shrinkThreshold: 10,
-  growRatio: 2,
-  shrinkRatio: 2,
-  minWorkers: 1,
-  maxWorkers: 10,
-  enabled: true,
-};
 
 interface WorkerSpec {
   /** CPU of each sample (one sample 30 s ago, the next 60 s ago, …). */
@@ -65,7 +53,7 @@ function input(
     workers,
     samples: [...samples, ...extraSamples],
     currentSize: workers.length,
-    policy: ORIGINAL,
+    policy: ORIGINAL_POLICY,
     lastChangeAt: null,
     now: NOW,
     windowS: DEFAULT_WINDOW_S,
@@ -120,7 +108,7 @@ const cases: Case[] = [
   },
   {
     name: 'a policy saved with enabled=false: disabled, the size is kept',
-    input: input(steady(4, 1), { policy: { ...ORIGINAL, enabled: false } }),
+    input: input(steady(4, 1), { policy: { ...ORIGINAL_POLICY, enabled: false } }),
     newSize: 4,
     reason: 'disabled',
   },
@@ -147,19 +135,21 @@ const cases: Case[] = [
   // Ratios and rounding.
   {
     name: 'grow ratio 1.5 from 3 workers: ceil(4.5) = 5',
-    input: input(steady(3, 50), { policy: { ...ORIGINAL, growRatio: 1.5 } }),
+    input: input(steady(3, 50), { policy: { ...ORIGINAL_POLICY, growRatio: 1.5 } }),
     newSize: 5,
     reason: 'grow',
   },
   {
     name: 'grow ratio 1.1 from 10 workers is 11, not 12 (10 × 1.1 = 11.000000000000002 in floating point)',
-    input: input(steady(10, 50), { policy: { ...ORIGINAL, growRatio: 1.1, maxWorkers: 20 } }),
+    input: input(steady(10, 50), {
+      policy: { ...ORIGINAL_POLICY, growRatio: 1.1, maxWorkers: 20 },
+    }),
     newSize: 11,
     reason: 'grow',
   },
   {
     name: 'shrink ratio 1.5 from 3 workers: floor(2) = 2',
-    input: input(steady(3, 2), { policy: { ...ORIGINAL, shrinkRatio: 1.5 } }),
+    input: input(steady(3, 2), { policy: { ...ORIGINAL_POLICY, shrinkRatio: 1.5 } }),
     newSize: 2,
     reason: 'shrink',
   },
@@ -185,25 +175,25 @@ const cases: Case[] = [
   },
   {
     name: 'shrinking 3 ÷ 4 = 0.75 → 0 is raised to the minimum 1',
-    input: input(steady(3, 2), { policy: { ...ORIGINAL, shrinkRatio: 4 } }),
+    input: input(steady(3, 2), { policy: { ...ORIGINAL_POLICY, shrinkRatio: 4 } }),
     newSize: 1,
     reason: 'shrink',
   },
   {
     name: 'shrinking 6 ÷ 2 = 3 is raised to a minimum of 4',
-    input: input(steady(6, 2), { policy: { ...ORIGINAL, minWorkers: 4 } }),
+    input: input(steady(6, 2), { policy: { ...ORIGINAL_POLICY, minWorkers: 4 } }),
     newSize: 4,
     reason: 'shrink',
   },
   {
     name: 'a pool of 1 below a minimum of 2 (set by hand) is brought up to 2, whatever the CPU',
-    input: input(steady(1, 2), { policy: { ...ORIGINAL, minWorkers: 2 } }),
+    input: input(steady(1, 2), { policy: { ...ORIGINAL_POLICY, minWorkers: 2 } }),
     newSize: 2,
     reason: 'clamp-to-min',
   },
   {
     name: 'a pool of 6 above a maximum of 4 is brought down to 4, even at 90% CPU',
-    input: input(steady(6, 90), { policy: { ...ORIGINAL, maxWorkers: 4 } }),
+    input: input(steady(6, 90), { policy: { ...ORIGINAL_POLICY, maxWorkers: 4 } }),
     newSize: 4,
     reason: 'clamp-to-max',
   },
@@ -223,7 +213,10 @@ const cases: Case[] = [
   },
   {
     name: 'the cooldown also holds a size outside the bounds until it ends',
-    input: input(steady(6, 50), { lastChangeAt: ago(10), policy: { ...ORIGINAL, maxWorkers: 4 } }),
+    input: input(steady(6, 50), {
+      lastChangeAt: ago(10),
+      policy: { ...ORIGINAL_POLICY, maxWorkers: 4 },
+    }),
     newSize: 6,
     reason: 'hold-cooldown',
   },
@@ -376,7 +369,7 @@ const cases: Case[] = [
     input: input(
       [{ cpu: [2] }, { cpu: [50], health: 'initial' }, { cpu: [50], health: 'draining' }],
       {
-        policy: { ...ORIGINAL, minWorkers: 3 },
+        policy: { ...ORIGINAL_POLICY, minWorkers: 3 },
       },
     ),
     newSize: 3,

@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { FLEET_SET_DESIRED, SCALER_DECISION, ScalingDecision } from '@app/contracts';
-import { MessageBus } from '@app/messaging';
+import { MessageBus, NonOverlappingLoop } from '@app/messaging';
 import { decideScale } from '../decision/scale-decision';
 import { DecisionLogService } from '../decisions/decision-log.service';
 import { ObservedPoolService } from '../observation/observed-pool.service';
@@ -28,9 +28,7 @@ const PRUNE_EVERY_MS = 3600_000;
 @Injectable()
 export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ScalerLoopService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop: NonOverlappingLoop;
   private lastChangeAt: Date | null = null;
   private prunedAt = -Infinity;
 
@@ -40,7 +38,13 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
     private readonly log: DecisionLogService,
     private readonly bus: MessageBus,
     @Inject(SCALER_CONFIG) private readonly config: ScalerConfig,
-  ) {}
+  ) {
+    this.loop = new NonOverlappingLoop(
+      config.SCALER_INTERVAL_S,
+      () => this.evaluate(),
+      (error) => this.logger.error(`evaluation failed: ${error.stack ?? error.message}`),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.lastChangeAt = await this.log.lastChangeAt();
@@ -56,28 +60,11 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
           'the first decision after a change still averages samples of the old pool and may overshoot',
       );
     }
-    this.schedule();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.evaluate()
-        .then(() => undefined)
-        .catch((error: Error) =>
-          this.logger.error(`evaluation failed: ${error.stack ?? error.message}`),
-        )
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.config.SCALER_INTERVAL_S * 1000);
+    await this.loop.stop();
   }
 
   /** evaluate runs the policy once; returns the decision, or null when nothing was decided. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { basename, extname, join, resolve } from 'path';
 import { parseArgs } from 'util';
-import { ScalingPolicy } from '@app/contracts';
+import { ORIGINAL_POLICY } from '@app/contracts';
 import { parsePolicy, parseTrace, TraceError } from './load-trace';
 import { simulationMarkdown, simulationSummary } from './simulation-report';
 import { DEFAULT_TIMINGS, ScalerTimings, simulate, SimulationResult } from './simulator';
@@ -18,17 +18,6 @@ const USAGE = `usage: npm run simulate -- --trace <file.json> [--policy <file.js
   --policy    scaling policy as PUT /api/policy takes it (default: the original 20/10, ×2/÷2, 1..10)
   --out       output directory (default ${DEFAULT_OUT})
   --interval, --window, --cooldown, --warmup  the scaler's timings in seconds (defaults 60, 120, 300, 120)`;
-
-/** ORIGINAL_POLICY is the original project's policy, used without --policy. */
-export const ORIGINAL_POLICY: ScalingPolicy = {
-  growThreshold: 20,
-  shrinkThreshold: 10,
-  growRatio: 2,
-  shrinkRatio: 2,
-  minWorkers: 1,
-  maxWorkers: 10,
-  enabled: true,
-};
 
 function readJson(file: string, what: string): unknown {
   let text: string;

@@ -1,0 +1,14 @@
+/**
+ * FAST_BALANCER_ENV configures the local balancer for tests: ports chosen by the OS on 127.0.0.1
+ * and fast health checks, so a target changes state within a second; the timeout is generous for
+ * a loaded 2-core machine. Tests add their own BALANCER_DEREGISTRATION_DELAY_MS.
+ */
+export const FAST_BALANCER_ENV: Readonly<Record<string, string>> = {
+  BALANCER_PORT: '0',
+  BALANCER_HOST: '127.0.0.1',
+  BALANCER_ADMIN_PORT: '0',
+  BALANCER_HEALTH_INTERVAL_MS: '250',
+  BALANCER_HEALTH_TIMEOUT_MS: '200',
+  BALANCER_HEALTHY_THRESHOLD: '2',
+  BALANCER_UNHEALTHY_THRESHOLD: '2',
+};
