@@ -9,7 +9,9 @@ const moduleNameMapper = {
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
 };
-const common = { rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], transform, moduleNameMapper, testEnvironment: 'node' };
+const common = {
+  setupFiles: ['<rootDir>/test/jest.env.js'],
+  rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], transform, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
   globalSetup: '<rootDir>/test/jest.global-setup.js',

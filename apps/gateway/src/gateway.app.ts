@@ -2,13 +2,15 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createRmqServer } from '@app/messaging';
-import { randomBytes } from 'crypto';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import { join } from 'path';
+import { DataSource } from 'typeorm';
 import { MANAGER_USER } from './auth/credentials';
 import { ensureCsrfToken } from './auth/csrf';
-import { PruningMemoryStore } from './auth/pruning-memory.store';
+import { GatewaySessionStore } from './auth/gateway-session.store';
+import { Clock } from './auth/login-throttle';
+import { sessionSecretOf } from './auth/session-secret';
 import './auth/session.types';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -32,9 +34,13 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-/** GatewayAppOptions tune how the gateway is built (tests pass a fake exit and quiet logs). */
+/**
+ * GatewayAppOptions tune how the gateway is built (tests pass a fake exit, a fake clock for the
+ * login throttle and quiet logs).
+ */
 export interface GatewayAppOptions {
   exit?: GatewayExit;
+  clock?: Clock;
   logger?: false | LogLevel[];
 }
 
@@ -47,7 +53,7 @@ export async function createGatewayApp(
   options: GatewayAppOptions = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    GatewayModule.forRoot(config, { exit: options.exit }),
+    GatewayModule.forRoot(config, { exit: options.exit, clock: options.clock }),
     {
       // Open Server-Sent Events streams would otherwise hold `close()` forever.
       forceCloseConnections: true,
@@ -64,7 +70,10 @@ export async function createGatewayApp(
   return app;
 }
 
-/** configureHttp sets up views, static files, security headers, sessions and page locals. */
+/**
+ * configureHttp sets up views, static files, security headers, sessions (in MySQL, so they survive
+ * a restart; see sessionSecretOf for the cookie's secret) and page locals.
+ */
 export function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
   const assets = gatewayAssets();
   app.disable('x-powered-by');
@@ -82,11 +91,12 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
       res.sendFile(join(assets.chartJs, file), { maxAge: '1d' });
     });
   }
-  const store = new PruningMemoryStore(config.SESSION_TTL_S * 1000);
+  const store = new GatewaySessionStore(app.get(DataSource), config.SESSION_TTL_S * 1000);
+  store.startPruning();
   app.use(
     session({
       name: SESSION_COOKIE,
-      secret: config.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+      secret: sessionSecretOf(config),
       store,
       resave: false,
       saveUninitialized: false,

@@ -11,6 +11,8 @@ describe('loadGatewayConfig', () => {
       HEALTH_PING_TIMEOUT_MS: 1500,
       CLEAR_TIMEOUT_S: 120,
       SHUTDOWN_TIMEOUT_S: 120,
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_WINDOW_S: 300,
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
     });
   });
@@ -22,6 +24,8 @@ describe('loadGatewayConfig', () => {
     ['CLEAR_TIMEOUT_S', '0'],
     ['HEALTH_PING_TIMEOUT_MS', 'soon'],
     ['DATABASE_URL', 'postgres://x/y'],
+    ['LOGIN_MAX_FAILURES', '0'],
+    ['LOGIN_WINDOW_S', 'five minutes'],
   ])('should name %s when it is wrong', (variable, value) => {
     try {
       loadGatewayConfig({ [variable]: value });

@@ -9,7 +9,11 @@ export const GATEWAY_ENV = {
   GATEWAY_HOST: env.string('0.0.0.0'),
   /** The manager's password (user `admin`); unset → a random one, printed once at start. */
   MANAGER_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  /** Signs the session cookie; unset → random per boot (sessions end when the gateway restarts). */
+  /**
+   * Signs the session cookie (sessions are kept in MySQL, table `gateway_sessions`). Unset → derived
+   * from MANAGER_PASSWORD (HMAC-SHA256 of a fixed label), so sessions survive restarts and end when
+   * the password changes; unset with no MANAGER_PASSWORD → random per boot (the password is too).
+   */
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How long `/health` waits for each service's ping. */
   HEALTH_PING_TIMEOUT_MS: env.int(1500, 50, 60000),
@@ -27,6 +31,10 @@ export const GATEWAY_ENV = {
   ACTIVITY_RETENTION_DAYS: env.int(30, 1, 3650),
   /** Idle lifetime of a manager session. */
   SESSION_TTL_S: env.int(12 * 3600, 60, 30 * 24 * 3600),
+  /** Failed logins (form or `/api` HTTP Basic) per client address before it is refused (429). */
+  LOGIN_MAX_FAILURES: env.int(5, 1, 1000),
+  /** The sliding window failed logins are counted in; a refused address waits until it passes. */
+  LOGIN_WINDOW_S: env.int(300, 1, 24 * 3600),
 };
 
 /** GatewayConfig is the validated gateway configuration. */

@@ -9,6 +9,7 @@ import { ActivityService } from './activity/activity.service';
 import { AuthGuard } from './auth/auth.guard';
 import { MANAGER_USER, ManagerCredentials } from './auth/credentials';
 import { LoginPageController } from './auth/login.page.controller';
+import { Clock, LoginThrottle } from './auth/login-throttle';
 import { ClearApiController } from './clear/clear.api.controller';
 import { ClearPageController } from './clear/clear.page.controller';
 import { ClearService } from './clear/clear.service';
@@ -40,6 +41,8 @@ export interface GatewayModuleOptions {
   credentials?: ManagerCredentials;
   /** How "Stopping" ends the gateway (default: SIGTERM to this process). */
   exit?: GatewayExit;
+  /** The login throttle's clock (default: Date.now; tests pass a fake one). */
+  clock?: Clock;
 }
 
 /**
@@ -91,6 +94,14 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ManagerCredentials, useValue: credentials },
         { provide: GatewayExit, useValue: options.exit ?? new ProcessGatewayExit() },
+        {
+          provide: LoginThrottle,
+          useValue: new LoginThrottle(
+            config.LOGIN_MAX_FAILURES,
+            config.LOGIN_WINDOW_S * 1000,
+            options.clock,
+          ),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         HealthService,

@@ -1,7 +1,7 @@
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { resolveS3Endpoint } from '@app/storage';
+import { resolvePublicS3Endpoint } from '@app/storage';
 import { RequestCounter } from './metrics/request-counter';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -12,9 +12,12 @@ import { responseHeaders } from './web/response-headers.middleware';
 import { WorkerConfig } from './worker.config';
 import { WorkerModule } from './worker.module';
 
-/** imageOrigin is the origin presigned picture URLs point to (for the Content-Security-Policy). */
+/**
+ * imageOrigin is the origin presigned picture URLs point to (for the Content-Security-Policy):
+ * S3_PUBLIC_ENDPOINT's when set, else the S3 endpoint's, else S3's.
+ */
 export function imageOrigin(config: WorkerConfig): string {
-  const endpoint = resolveS3Endpoint(config);
+  const endpoint = resolvePublicS3Endpoint(config);
   return endpoint ? new URL(endpoint).origin : 'https://*.amazonaws.com';
 }
 

@@ -51,8 +51,18 @@ describe('loadWorkerConfig', () => {
     ['METRICS_PUBLISH_INTERVAL_S', '0', 'must be at least 1'],
     ['SESSION_SECRET', 'short', 'must be at least 16 characters'],
     ['CLOUD_PROVIDER', 'gcp', 'must be "local" or "aws"'],
+    ['S3_PUBLIC_ENDPOINT', 'nonsense', 'must be an http:// or https:// URL'],
+    ['S3_PUBLIC_ENDPOINT', 'ftp://localhost:4569', 'must be an http:// or https:// URL'],
   ])('should refuse %s=%p naming the variable', (variable, value, message) => {
     expect(() => loadWorkerConfig({ [variable]: value })).toThrow(`${variable}: ${message}`);
+  });
+
+  it('should leave S3_PUBLIC_ENDPOINT unset by default and accept an http URL', () => {
+    expect(loadWorkerConfig({}).S3_PUBLIC_ENDPOINT).toBeUndefined();
+    expect(loadWorkerConfig({ S3_PUBLIC_ENDPOINT: '' }).S3_PUBLIC_ENDPOINT).toBeUndefined();
+    expect(
+      loadWorkerConfig({ S3_PUBLIC_ENDPOINT: 'http://localhost:4569' }).S3_PUBLIC_ENDPOINT,
+    ).toBe('http://localhost:4569');
   });
 
   it('should accept EC2-style instance ids of 17 hex digits', () => {

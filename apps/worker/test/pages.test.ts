@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import { waitFor } from '@app/testing';
+import { freePort, waitFor } from '@app/testing';
 import { TypeOrmSessionStore } from '../src/session/typeorm-session.store';
 import { BrowserLike, csrfTokenIn, decodeHtml, imageForm, pngImage } from './support/http';
+import { isPresignedGetValidFor } from './support/sigv4';
 import { WorkerHarness, startWorkerHarness } from './support/worker-harness';
 
 /** registerThroughForm registers `username` with the HTML form and answers the logged-in client. */
@@ -202,6 +203,68 @@ describe('worker pages (real MySQL, real local S3)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ebbflow-instance')).toBe(other.config.INSTANCE_ID);
     expect(res.text).toContain(`data-namebase="${namebase}"`);
+  });
+
+  it('should let pages load pictures from the S3 server only (img-src) by default', async () => {
+    const gallery = await alice.get('/pictures');
+    const url = srcOf(gallery.text, /data-namebase=/);
+    expect(new URL(url).origin).toBe(h.s3.url);
+    expect(isPresignedGetValidFor(url)).toBe(true);
+    expect(gallery.headers.get('content-security-policy')).toContain(
+      `img-src 'self' data: ${h.s3.url};`,
+    );
+  });
+
+  it('should sign picture URLs for S3_PUBLIC_ENDPOINT and allow that origin in img-src', async () => {
+    // A second address of the same local S3 server, as a browser elsewhere would reach it.
+    const publicOrigin = `http://localhost:${h.s3.port}`;
+    expect(publicOrigin).not.toBe(h.s3.url);
+    const worker = await h.startWorker({ S3_PUBLIC_ENDPOINT: publicOrigin });
+    const browser = alice.on(worker.url);
+
+    const gallery = await browser.get('/pictures');
+    expect(gallery.status).toBe(200);
+    const thumbUrl = srcOf(gallery.text, new RegExp(`data-namebase="${namebase}"`));
+    expect(new URL(thumbUrl).origin).toBe(publicOrigin);
+    expect((await fetch(thumbUrl)).status).toBe(200);
+
+    const page = await browser.get(`/pictures/${namebase}`);
+    expect(page.status).toBe(200);
+    const url = srcOf(page.text, /id="picture"/);
+    expect(new URL(url).origin).toBe(publicOrigin);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(original)).toBe(true);
+    // s3rver does not check SigV4 signatures, so check them here: they are for the public host
+    // (S3 would refuse the same URL sent to the internal address).
+    expect(isPresignedGetValidFor(url)).toBe(true);
+    expect(isPresignedGetValidFor(thumbUrl)).toBe(true);
+    const internal = new URL(url);
+    internal.host = new URL(h.s3.url).host;
+    expect(isPresignedGetValidFor(internal)).toBe(false);
+
+    for (const response of [gallery, page]) {
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain(`img-src 'self' data: ${publicOrigin};`);
+      expect(csp).not.toContain(h.s3.url);
+    }
+  });
+
+  it('should keep storing uploads at S3_ENDPOINT when S3_PUBLIC_ENDPOINT is elsewhere', async () => {
+    // Nothing listens at the public address: only browsers would use it, never the worker.
+    const unreachable = `http://localhost:${await freePort()}`;
+    const worker = await h.startWorker({ S3_PUBLIC_ENDPOINT: unreachable });
+    const browser = alice.on(worker.url);
+    const form = await browser.get('/upload');
+    const res = await browser.postMultipart(
+      '/upload',
+      imageForm({ _csrf: csrfTokenIn(form.text) }, original, 'again.png'),
+    );
+    expect(res.status).toBe(303);
+    const uploaded = /^\/pictures\/([0-9a-f]{32})$/.exec(res.location ?? '')![1];
+    expect((await h.listKeys()).filter((key) => key.includes(uploaded))).toHaveLength(2);
+    const page = await browser.get(`/pictures/${uploaded}`);
+    expect(new URL(srcOf(page.text, /id="picture"/)).origin).toBe(unreachable);
   });
 
   it('should stop serving a picture once its presigned URL has expired', async () => {

@@ -27,6 +27,26 @@ export const S3_ENV = {
     .default('ebbflow-images'),
   /** Endpoint of the S3-compatible server; unset on AWS. */
   S3_ENDPOINT: z.string().url('must be a URL such as http://127.0.0.1:4569').optional(),
+  /**
+   * Where browsers reach the S3 server when that is not S3_ENDPOINT (another host, docker-compose):
+   * presigned URLs are signed for it. Unset: browsers use the same endpoint as the services.
+   */
+  S3_PUBLIC_ENDPOINT: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          return ['http:', 'https:'].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      {
+        message:
+          'must be an http:// or https:// URL where browsers reach the S3 server, such as http://localhost:4569',
+      },
+    )
+    .optional(),
   AWS_REGION: env.string('us-east-1'),
   S3_PORT: env.port(4569),
   S3_DIRECTORY: env.string('var/s3'),

@@ -1,3 +1,4 @@
 export * from './ensure-database';
 export * from './database.module';
 export * from './run-migrations';
+export * from './sql-session.store';

@@ -1,4 +1,11 @@
-import { LOCAL_S3_ENDPOINT, resolveS3Endpoint, s3ClientConfig } from './s3.client';
+import {
+  LOCAL_S3_ENDPOINT,
+  createPublicS3Client,
+  publicS3ClientConfig,
+  resolvePublicS3Endpoint,
+  resolveS3Endpoint,
+  s3ClientConfig,
+} from './s3.client';
 
 describe('s3ClientConfig', () => {
   it('should use the local S3 server by default in local mode', () => {
@@ -26,5 +33,30 @@ describe('s3ClientConfig', () => {
     expect(s3ClientConfig({ AWS_REGION: 'eu-west-1', CLOUD_PROVIDER: 'aws' })).toEqual({
       region: 'eu-west-1',
     });
+  });
+});
+
+describe('publicS3ClientConfig', () => {
+  it('should be undefined without S3_PUBLIC_ENDPOINT (presign with the one client)', () => {
+    expect(publicS3ClientConfig({ AWS_REGION: 'us-east-1' })).toBeUndefined();
+    expect(createPublicS3Client({ AWS_REGION: 'us-east-1' })).toBeUndefined();
+    expect(resolvePublicS3Endpoint({ AWS_REGION: 'us-east-1' })).toBe(LOCAL_S3_ENDPOINT);
+    expect(resolvePublicS3Endpoint({ AWS_REGION: 'eu-west-1', CLOUD_PROVIDER: 'aws' })).toBe(
+      undefined,
+    );
+  });
+
+  it('should keep every setting of the internal client but the endpoint', () => {
+    const settings = {
+      AWS_REGION: 'eu-west-1',
+      S3_ENDPOINT: 'http://s3:4569',
+      S3_PUBLIC_ENDPOINT: 'http://localhost:4569',
+    };
+    expect(resolvePublicS3Endpoint(settings)).toBe('http://localhost:4569');
+    expect(publicS3ClientConfig(settings)).toEqual({
+      ...s3ClientConfig(settings),
+      endpoint: 'http://localhost:4569',
+    });
+    expect(s3ClientConfig(settings)).toMatchObject({ endpoint: 'http://s3:4569' });
   });
 });

@@ -13,6 +13,8 @@ export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S
 export interface S3ClientSettings {
   AWS_REGION: string;
   S3_ENDPOINT?: string;
+  /** Where browsers reach the S3 server, when not at S3_ENDPOINT (see publicS3ClientConfig). */
+  S3_PUBLIC_ENDPOINT?: string;
   /** Missing means local, the default of CLOUD_ENV. */
   CLOUD_PROVIDER?: 'local' | 'aws';
 }
@@ -45,7 +47,35 @@ export function s3ClientConfig(settings: S3ClientSettings): S3ClientConfig {
   };
 }
 
+/**
+ * resolvePublicS3Endpoint returns the endpoint browsers reach, which presigned URLs point to:
+ * S3_PUBLIC_ENDPOINT when set, otherwise the same as resolveS3Endpoint (undefined for real S3).
+ */
+export function resolvePublicS3Endpoint(settings: S3ClientSettings): string | undefined {
+  return settings.S3_PUBLIC_ENDPOINT || resolveS3Endpoint(settings);
+}
+
+/**
+ * publicS3ClientConfig builds the options of the client that presigns URLs for browsers when
+ * S3_PUBLIC_ENDPOINT is set: the options of s3ClientConfig (region, credentials, path style,
+ * checksums) with the public endpoint. Undefined when it is not set: presign with the one client.
+ */
+export function publicS3ClientConfig(settings: S3ClientSettings): S3ClientConfig | undefined {
+  if (!settings.S3_PUBLIC_ENDPOINT) return undefined;
+  return { ...s3ClientConfig(settings), endpoint: settings.S3_PUBLIC_ENDPOINT };
+}
+
 /** createS3Client builds the one S3Client of a process (call it from a provider factory). */
 export function createS3Client(settings: S3ClientSettings): S3Client {
   return new S3Client(s3ClientConfig(settings));
+}
+
+/**
+ * createPublicS3Client builds the second S3Client of a process whose browsers reach the S3 server
+ * at S3_PUBLIC_ENDPOINT (call it from a provider factory; it only presigns, it sends nothing), or
+ * undefined when S3_PUBLIC_ENDPOINT is not set.
+ */
+export function createPublicS3Client(settings: S3ClientSettings): S3Client | undefined {
+  const config = publicS3ClientConfig(settings);
+  return config && new S3Client(config);
 }

@@ -1,10 +1,15 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { CsrfRejectedError, LoginRequiredError } from '../http/gateway.errors';
+import {
+  CsrfRejectedError,
+  LoginRequiredError,
+  TooManyAttemptsError,
+} from '../http/gateway.errors';
 import { requestKind } from '../http/request-kind';
 import { MANAGER_USER, ManagerCredentials, parseBasicAuth } from './credentials';
 import { CSRF_FIELD, CSRF_HEADER, verifyCsrfToken } from './csrf';
+import { clientAddressOf, LoginThrottle } from './login-throttle';
 import { IS_PUBLIC } from './public.decorator';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -14,12 +19,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `admin:<password>`, pages and live streams need a logged-in session. Every state-changing
  * request that is not an API call must carry the session's CSRF token (synchronizer token),
  * the login form included. Message handlers (RabbitMQ) are not HTTP and pass through.
+ * A wrong `/api` password counts against the client's address in LoginThrottle, and an address
+ * refused by it gets 429 for every credential it sends, right ones included.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly credentials: ManagerCredentials,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -34,8 +42,14 @@ export class AuthGuard implements CanActivate {
       if (isPublic) return true;
       const basic = parseBasicAuth(req.headers.authorization);
       if (!basic) throw new LoginRequiredError('missing');
-      if (!this.credentials.verify(basic.user, basic.password))
+      const client = clientAddressOf(req);
+      const verdict = this.throttle.check(client);
+      if (verdict.blocked) throw new TooManyAttemptsError(verdict.retryAfterS);
+      if (!this.credentials.verify(basic.user, basic.password)) {
+        this.throttle.fail(client);
         throw new LoginRequiredError('wrong');
+      }
+      this.throttle.succeed(client);
       return true;
     }
     if (!isPublic && req.session?.user !== MANAGER_USER) throw new LoginRequiredError('missing');

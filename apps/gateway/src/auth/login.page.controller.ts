@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { safeNext } from '../http/gateway-exception.filter';
+import { tooManyAttemptsMessage } from '../http/gateway.errors';
 import { MANAGER_USER, ManagerCredentials } from './credentials';
 import { rotateCsrfToken } from './csrf';
+import { clientAddressOf, LoginThrottle } from './login-throttle';
 import { Public } from './public.decorator';
 
 /** LoginForm is what the login page posts. */
@@ -21,10 +23,17 @@ function destroy(req: Request): Promise<void> {
   return new Promise((resolve) => req.session.destroy(() => resolve()));
 }
 
-/** LoginPageController shows the login form (password only, user admin) and logs in and out. */
+/**
+ * LoginPageController shows the login form (password only, user admin) and logs in and out.
+ * Wrong passwords count against the client's address (LoginThrottle); a refused address gets the
+ * form again with status 429, a `Retry-After` header and the time to wait, whatever it sends.
+ */
 @Controller()
 export class LoginPageController {
-  constructor(private readonly credentials: ManagerCredentials) {}
+  constructor(
+    private readonly credentials: ManagerCredentials,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   @Public()
   @Get('login')
@@ -39,7 +48,20 @@ export class LoginPageController {
   async login(@Req() req: Request, @Res() res: Response, @Body() form: LoginForm): Promise<void> {
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(form.next);
+    const client = clientAddressOf(req);
+    const verdict = this.throttle.check(client);
+    if (verdict.blocked) {
+      res.setHeader('Retry-After', String(verdict.retryAfterS));
+      res.status(429).render('login', {
+        title: 'Log in',
+        next,
+        error: tooManyAttemptsMessage(verdict.retryAfterS),
+      });
+      return;
+    }
     if (!password || !this.credentials.verify(MANAGER_USER, password)) {
+      // An empty form is a slip, not a guess: it is not counted.
+      if (password) this.throttle.fail(client);
       res.status(401).render('login', {
         title: 'Log in',
         next,
@@ -47,6 +69,7 @@ export class LoginPageController {
       });
       return;
     }
+    this.throttle.succeed(client);
     // A new session id at login, so an id planted before login (session fixation) is worthless.
     await regenerate(req);
     req.session.user = MANAGER_USER;

@@ -13,12 +13,14 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   TimedOutError,
+  TooManyAttemptsError,
 } from './gateway.errors';
 
 describe('describeError', () => {
   it.each([
     ['no login', new LoginRequiredError(), 401, 'unauthorized'],
     ['a missing CSRF token', new CsrfRejectedError(), 403, 'csrf'],
+    ['too many logins', new TooManyAttemptsError(30), 429, 'too-many-attempts'],
     ['invalid input', new InvalidInputError({ count: ['too big'] }), 400, 'invalid'],
     ['an invalid message', new MessageValidationError('x', { a: ['b'] }), 400, 'invalid'],
     ['a remote invalid', new RemoteError('invalid', 'no', { a: ['b'] }), 400, 'invalid'],
@@ -53,6 +55,17 @@ describe('describeError', () => {
     expect(describeError(new QueryTimeoutError('metrics', 'metrics.history', 2000)).message).toBe(
       'No answer from metrics to metrics.history within 2000 ms (is metrics running?)',
     );
+  });
+
+  it('should say when a throttled client may try again, in seconds or minutes', () => {
+    expect(describeError(new TooManyAttemptsError(1))).toEqual({
+      status: 429,
+      code: 'too-many-attempts',
+      message: 'Too many failed login attempts from this address. Try again in 1 second.',
+      retryAfterS: 1,
+    });
+    expect(describeError(new TooManyAttemptsError(119)).message).toMatch(/in 119 seconds\.$/);
+    expect(describeError(new TooManyAttemptsError(121)).message).toMatch(/in 3 minutes\.$/);
   });
 
   it('should not leak the message of an unexpected error', () => {

@@ -13,6 +13,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   TimedOutError,
+  TooManyAttemptsError,
 } from './gateway.errors';
 
 /** ErrorAnswer is how an error is answered: status, a short code, a message, field errors. */
@@ -22,6 +23,8 @@ export interface ErrorAnswer {
   message: string;
   fields?: FieldErrors;
   detail?: unknown;
+  /** Seconds until the request may be repeated (429): a `Retry-After` header and a field. */
+  retryAfterS?: number;
 }
 
 const TYPE_MESSAGE = /must be (a number|a whole number|true or false|an integer number)/;
@@ -47,6 +50,14 @@ export function tidyFieldErrors(fields: FieldErrors): FieldErrors {
 export function describeError(error: unknown): ErrorAnswer {
   if (error instanceof LoginRequiredError) {
     return { status: 401, code: 'unauthorized', message: 'Log in first (user admin).' };
+  }
+  if (error instanceof TooManyAttemptsError) {
+    return {
+      status: 429,
+      code: 'too-many-attempts',
+      message: error.message,
+      retryAfterS: error.retryAfterS,
+    };
   }
   if (error instanceof CsrfRejectedError) {
     return { status: 403, code: 'csrf', message: error.message };

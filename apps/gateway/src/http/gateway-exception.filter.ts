@@ -37,6 +37,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       return;
     }
     const kind = requestKind(req);
+    if (answer.retryAfterS !== undefined) res.setHeader('Retry-After', String(answer.retryAfterS));
     if (kind === 'api' || kind === 'live') {
       if (exception instanceof LoginRequiredError && kind === 'api') {
         res.setHeader('WWW-Authenticate', 'Basic realm="Ebbflow manager", charset="UTF-8"');
@@ -44,6 +45,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       const body: Record<string, unknown> = { error: answer.code, message: answer.message };
       if (answer.fields) body.fields = answer.fields;
       if (answer.detail !== undefined) body.detail = answer.detail;
+      if (answer.retryAfterS !== undefined) body.retryAfterS = answer.retryAfterS;
       res.status(answer.status).json(body);
       return;
     }
@@ -70,6 +72,8 @@ function titleOf(status: number): string {
       return 'Refused';
     case 404:
       return 'Not found';
+    case 429:
+      return 'Too many attempts';
     case 503:
       return 'A service is unavailable';
     case 504:

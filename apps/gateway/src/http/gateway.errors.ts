@@ -8,6 +8,23 @@ export class LoginRequiredError extends Error {
   }
 }
 
+/** TooManyAttemptsError is a 429: this address failed to log in too often (see LoginThrottle). */
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterS: number) {
+    super(tooManyAttemptsMessage(retryAfterS));
+    this.name = 'TooManyAttemptsError';
+  }
+}
+
+/** tooManyAttemptsMessage says why a login is refused and when to try again. */
+export function tooManyAttemptsMessage(retryAfterS: number): string {
+  const wait =
+    retryAfterS < 120
+      ? `${retryAfterS} second${retryAfterS === 1 ? '' : 's'}`
+      : `${Math.ceil(retryAfterS / 60)} minutes`;
+  return `Too many failed login attempts from this address. Try again in ${wait}.`;
+}
+
 /** CsrfRejectedError is thrown when a form arrives without the session's CSRF token (403). */
 export class CsrfRejectedError extends Error {
   constructor() {

@@ -8,9 +8,12 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Inject, Injectable } from '@nestjs/common';
 import { WorkerConfig } from '../worker.config';
-import { WORKER_CONFIG } from '../worker.tokens';
+import { PRESIGN_S3_CLIENT, WORKER_CONFIG } from '../worker.tokens';
 
-/** ObjectStore is the worker's bucket: store, delete, presign and check it is reachable. */
+/**
+ * ObjectStore is the worker's bucket: store, delete, presign and check it is reachable. It talks
+ * to S3 with `client`; presigned URLs, for browsers, come from `presignClient` (S3_PUBLIC_ENDPOINT).
+ */
 @Injectable()
 export class ObjectStore {
   private readonly bucket: string;
@@ -18,6 +21,7 @@ export class ObjectStore {
 
   constructor(
     private readonly client: S3Client,
+    @Inject(PRESIGN_S3_CLIENT) private readonly presignClient: S3Client,
     @Inject(WORKER_CONFIG) config: WorkerConfig,
   ) {
     this.bucket = config.S3_BUCKET;
@@ -45,11 +49,16 @@ export class ObjectStore {
     );
   }
 
-  /** presignGet returns a GET URL for `key` that expires after PRESIGN_TTL_S seconds. */
+  /**
+   * presignGet returns a GET URL for `key`, for browsers (at S3_PUBLIC_ENDPOINT when set), that
+   * expires after PRESIGN_TTL_S seconds.
+   */
   presignGet(key: string): Promise<string> {
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: this.presignTtlS,
-    });
+    return getSignedUrl(
+      this.presignClient,
+      new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      { expiresIn: this.presignTtlS },
+    );
   }
 
   /** ping resolves when the bucket answers, within `timeoutMs`. */
