@@ -33,9 +33,7 @@ export class SqlSessionStore extends Store {
     options: SqlSessionStoreOptions,
   ) {
     super();
-    if (!/^[A-Za-z0-9_]+$/.test(options.table)) {
-      throw new Error(`invalid session table name: ${options.table}`);
-    }
+    assertTableName(options.table);
     this.table = options.table;
     this.ttlMs = options.ttlMs;
   }
@@ -105,4 +103,25 @@ export class SqlSessionStore extends Store {
       ? new Date(session.cookie.expires)
       : new Date(Date.now() + this.ttlMs);
   }
+}
+
+/**
+ * createSessionTableSql is the DDL of a SqlSessionStore table, for the owning app's migration.
+ * `IF NOT EXISTS`: several processes may run their migrations at once. A migration that has run
+ * is never run again, so a change here needs a new migration for existing databases.
+ */
+export function createSessionTableSql(table: string): string {
+  assertTableName(table);
+  return `
+      CREATE TABLE IF NOT EXISTS \`${table}\` (
+        \`sid\` VARCHAR(128) NOT NULL,
+        \`data\` TEXT NOT NULL,
+        \`expires_at\` DATETIME(3) NOT NULL,
+        PRIMARY KEY (\`sid\`),
+        KEY \`idx_${table}_expires\` (\`expires_at\`)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`;
+}
+
+function assertTableName(table: string): void {
+  if (!/^[A-Za-z0-9_]+$/.test(table)) throw new Error(`invalid session table name: ${table}`);
 }

@@ -5,16 +5,6 @@ import { FleetHarness } from '../testing/fleet.harness';
 const COMMAND = '7d3f9a52-0c1e-4b8a-9f47-2b6c1d0e5a11';
 const OTHER = 'c2a81f04-5b7d-4e39-8a16-90f3e7d2b4c8';
 
-async function started(n: number): Promise<FleetHarness> {
-  const h = new FleetHarness();
-  await h.setDesired(n);
-  await h.pass();
-  h.lb.setHealthAll('healthy');
-  await h.pass();
-  h.log.clear();
-  return h;
-}
-
 describe('PoolService', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new Logger()));
@@ -39,7 +29,7 @@ describe('PoolService', () => {
     });
 
     it('should apply a terminate delivered twice only once', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       const [id] = await h.ids();
 
       await h.pool.terminate({ commandId: COMMAND, instanceId: id });
@@ -49,7 +39,7 @@ describe('PoolService', () => {
     });
 
     it('should apply a shrink delivered twice only once', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
 
       await h.pool.shrink({ commandId: COMMAND, count: 1 });
       await h.pool.shrink({ commandId: COMMAND, count: 1 });
@@ -115,7 +105,7 @@ describe('PoolService', () => {
     });
 
     it('should announce a change of the desired size with its cause', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
 
       await h.pool.setDesired({
         commandId: COMMAND,
@@ -133,7 +123,7 @@ describe('PoolService', () => {
     });
 
     it('should not announce a command that changes nothing', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const before = h.events.pools.length;
 
       expect(await h.pool.setDesired({ commandId: COMMAND, desired: 2, source: 'scaler' })).toBe(
@@ -145,7 +135,7 @@ describe('PoolService', () => {
 
     it('should not record launches for a grow that only refills workers already running', async () => {
       // Desired 1 with 3 running (kept after a shrink still draining, say): growing to 3 needs none.
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       await h.store.setDesired(1, 'spec', h.now);
 
       await h.pool.grow({ commandId: COMMAND, count: 2 });
@@ -156,7 +146,7 @@ describe('PoolService', () => {
 
   describe('terminate', () => {
     it('should drain that worker, lower the desired size by one, and terminate it once drained', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       const [, id] = await h.ids();
 
       await h.pool.terminate({ commandId: COMMAND, instanceId: id, reason: 'manual: Destroy' });
@@ -173,7 +163,7 @@ describe('PoolService', () => {
     });
 
     it('should ignore an unknown worker and keep the desired size', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
 
       const outcome = await h.pool.terminate({
         commandId: COMMAND,
@@ -187,7 +177,7 @@ describe('PoolService', () => {
     });
 
     it('should not lower the desired size twice for a worker already draining', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       const [id] = await h.ids();
 
       await h.pool.terminate({ commandId: COMMAND, instanceId: id });
@@ -200,7 +190,7 @@ describe('PoolService', () => {
 
   describe('terminate-all', () => {
     it('should drain and terminate every worker and set the desired size to 0', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       const ids = await h.ids();
 
       await h.pool.terminateAll({ commandId: COMMAND, reason: 'shutdown' });

@@ -4,17 +4,6 @@ import { FleetHarness, TEST_SETTINGS } from '../testing/fleet.harness';
 const GRACE = TEST_SETTINGS.unhealthyGraceMs;
 const DRAIN_TIMEOUT = TEST_SETTINGS.drainTimeoutMs;
 
-/** started builds a harness whose pool has `n` healthy workers. */
-async function started(n: number): Promise<FleetHarness> {
-  const h = new FleetHarness();
-  await h.setDesired(n);
-  await h.pass();
-  h.lb.setHealthAll('healthy');
-  await h.pass();
-  h.log.clear();
-  return h;
-}
-
 describe('Reconciler', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new Logger()));
@@ -42,7 +31,7 @@ describe('Reconciler', () => {
     });
 
     it('should launch nothing more once the pool has its desired size', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
 
       await h.pass();
       await h.pass();
@@ -92,7 +81,7 @@ describe('Reconciler', () => {
     });
 
     it('should publish a snapshot after every pass', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const before = h.events.snapshots.length;
 
       await h.pass();
@@ -122,7 +111,7 @@ describe('Reconciler', () => {
 
   describe('replacement', () => {
     it('should replace a worker whose process exited, and deregister the dead one', async () => {
-      const h = await started(3);
+      const h = await FleetHarness.started(3);
       const [dead] = await h.ids();
 
       h.compute.kill(dead);
@@ -144,7 +133,7 @@ describe('Reconciler', () => {
     });
 
     it('should wait for a second pass before declaring dead a worker the provider merely stops listing', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const [missing] = await h.ids();
 
       h.compute.vanish(missing);
@@ -160,7 +149,7 @@ describe('Reconciler', () => {
     });
 
     it('should replace a worker unhealthy for longer than the grace period, not before', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const [sick, well] = await h.ids();
       h.lb.setHealth(sick, 'unhealthy');
 
@@ -186,7 +175,7 @@ describe('Reconciler', () => {
     });
 
     it('should forgive a worker that recovers within the grace period', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       const [id] = await h.ids();
       h.lb.setHealth(id, 'unhealthy');
       await h.pass();
@@ -222,7 +211,7 @@ describe('Reconciler', () => {
     });
 
     it('should register again the running workers a restarted load balancer forgot', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const ids = await h.ids();
 
       h.lb.restart();
@@ -239,7 +228,7 @@ describe('Reconciler', () => {
     });
 
     it('should keep handling deaths while the load balancer cannot be asked', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const [dead, alive] = await h.ids();
       h.lb.describeError = new Error('connect ECONNREFUSED 127.0.0.1:8081');
 
@@ -252,7 +241,7 @@ describe('Reconciler', () => {
     });
 
     it('should replace nobody for health while the load balancer cannot be asked', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       const [id] = await h.ids();
       h.lb.setHealth(id, 'unhealthy');
       await h.pass();
@@ -282,7 +271,7 @@ describe('Reconciler', () => {
     });
 
     it('should do nothing while the provider cannot list the workers', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       h.compute.describeError = new Error('RequestLimitExceeded');
 
       await h.pass();
@@ -294,7 +283,7 @@ describe('Reconciler', () => {
 
   describe('draining', () => {
     it('should deregister, wait until the load balancer lets the worker go, then terminate it', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       const [, newest] = await h.ids();
       h.lb.setInFlight(newest, 1);
 
@@ -319,7 +308,7 @@ describe('Reconciler', () => {
     });
 
     it('should terminate a worker still draining after the drain timeout', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       const [id] = await h.ids();
       h.lb.setInFlight(id, 3);
 
@@ -339,7 +328,7 @@ describe('Reconciler', () => {
     });
 
     it('should drain the unhealthiest first, then the newest', async () => {
-      const h = await started(4);
+      const h = await FleetHarness.started(4);
       const [oldest, second, third, newest] = await h.ids();
       h.lb.setHealth(second, 'unhealthy');
       await h.pass();
@@ -360,7 +349,7 @@ describe('Reconciler', () => {
     });
 
     it('should not drain a running worker for the surplus of launches still in flight', async () => {
-      const h = await started(2);
+      const h = await FleetHarness.started(2);
       h.compute.holdLaunches = true;
       await h.setDesired(3);
       await h.reconciler.reconcileOnce();
@@ -381,7 +370,7 @@ describe('Reconciler', () => {
     });
 
     it('should deregister a draining worker again when the deregistration was lost', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       const [id] = await h.ids();
       h.lb.setInFlight(id, 1);
       await h.setDesired(0);
@@ -398,7 +387,7 @@ describe('Reconciler', () => {
     });
 
     it('should deregister targets of workers the fleet does not run', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       await h.lb.register({ id: 'i-00000000000000fff', address: '127.0.0.1:9' });
       h.log.clear();
 
@@ -472,7 +461,7 @@ describe('Reconciler', () => {
     });
 
     it('should terminate again a worker it terminated that still runs', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       const [id] = await h.ids();
       await h.setDesired(0);
       await h.pass();
@@ -518,7 +507,7 @@ describe('Reconciler', () => {
 
   describe('loop', () => {
     it('should never run two passes at once', async () => {
-      const h = await started(1);
+      const h = await FleetHarness.started(1);
       let concurrent = 0;
       let maxConcurrent = 0;
       const describe = h.compute.describe.bind(h.compute);

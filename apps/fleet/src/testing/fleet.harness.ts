@@ -53,6 +53,17 @@ export class FleetHarness {
     this.pool = new PoolService(this.store, this.events, this.lock, this.reconciler, this.clock);
   }
 
+  /** started builds a harness whose pool has `n` healthy workers and an empty call log. */
+  static async started(n: number): Promise<FleetHarness> {
+    const h = new FleetHarness();
+    await h.setDesired(n);
+    await h.pass();
+    h.lb.setHealthAll('healthy');
+    await h.pass();
+    h.log.clear();
+    return h;
+  }
+
   /** pass runs one reconcile pass and waits for the launches it started. */
   async pass(): Promise<void> {
     await this.reconciler.reconcileOnce();

@@ -1,3 +1,4 @@
+import { createSessionTableSql } from '@app/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** CreateGatewaySessions1767400000000 creates the manager's session table (see SqlSessionStore). */
@@ -5,14 +6,7 @@ export class CreateGatewaySessions1767400000000 implements MigrationInterface {
   name = 'CreateGatewaySessions1767400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-      CREATE TABLE IF NOT EXISTS \`gateway_sessions\` (
-        \`sid\` VARCHAR(128) NOT NULL,
-        \`data\` TEXT NOT NULL,
-        \`expires_at\` DATETIME(3) NOT NULL,
-        PRIMARY KEY (\`sid\`),
-        KEY \`idx_gateway_sessions_expires\` (\`expires_at\`)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await queryRunner.query(createSessionTableSql('gateway_sessions'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

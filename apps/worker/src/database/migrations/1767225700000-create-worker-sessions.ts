@@ -1,3 +1,4 @@
+import { createSessionTableSql } from '@app/database';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -8,14 +9,7 @@ export class CreateWorkerSessions1767225700000 implements MigrationInterface {
   name = 'CreateWorkerSessions1767225700000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-      CREATE TABLE IF NOT EXISTS \`worker_sessions\` (
-        \`sid\` VARCHAR(128) NOT NULL,
-        \`data\` TEXT NOT NULL,
-        \`expires_at\` DATETIME(3) NOT NULL,
-        PRIMARY KEY (\`sid\`),
-        KEY \`idx_worker_sessions_expires\` (\`expires_at\`)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+    await queryRunner.query(createSessionTableSql('worker_sessions'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
