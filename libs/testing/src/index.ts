@@ -66,3 +66,4 @@ export * from './chromium';
 export * from './process';
 export * from './balancer';
 export * from './app-data';
+export * from './tcp-proxy';
