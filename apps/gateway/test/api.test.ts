@@ -1,6 +1,6 @@
 import {
   FLEET_GROW,
-  FLEET_TERMINATE,
+  FLEET_REMOVE_WORKER,
   FLEET_TERMINATE_ALL,
   ORIGINAL_POLICY,
   SCALER_DECISION,
@@ -139,20 +139,34 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
       expect(res.body.fields.id[0]).toMatch(/i-0123abcd/);
     });
 
-    it('should answer 404 for a worker not in the list', async () => {
+    it("should answer 404 with the fleet's reason for a worker not in the pool", async () => {
       const res = await api().delete('/api/workers/i-00000000ffff').expect(404);
-      expect(res.body).toMatchObject({ error: 'not-found' });
-      expect(stack.fleet.commands.some((c) => c.pattern === FLEET_TERMINATE.pattern)).toBe(false);
+      expect(res.body).toEqual({
+        error: 'not-found',
+        message: 'no worker i-00000000ffff in the pool',
+      });
     });
 
-    it('should drain and terminate a listed worker (202)', async () => {
-      const id = stack.fleet.workers[0].id;
+    it("should drain and terminate a listed worker (202 with the fleet's verdict)", async () => {
+      const id = stack.fleet.workers.find((w) => w.state === 'running')!.id;
       const res = await api().delete(`/api/workers/${id}`).expect(202);
-      expect(res.body).toEqual({ commandId: expect.any(String), instanceId: id });
-      const cmd = await waitFor(() =>
-        stack.fleet.commands.find((c) => c.pattern === FLEET_TERMINATE.pattern),
-      );
-      expect(cmd.payload).toMatchObject({ instanceId: id, commandId: res.body.commandId });
+      expect(res.body).toMatchObject({
+        commandId: expect.any(String),
+        instanceId: id,
+        action: 'draining',
+      });
+      const cmd = stack.fleet.commands
+        .filter((c) => c.pattern === FLEET_REMOVE_WORKER.pattern)
+        .at(-1);
+      expect(cmd?.payload).toMatchObject({ instanceId: id, commandId: res.body.commandId });
+    });
+
+    it('should answer 409 "already draining" to Destroy of a draining worker', async () => {
+      // Seeded draining, so the fake's drain delay cannot end it between the two requests.
+      const [id] = stack.fleet.seed(1);
+      stack.fleet.workers.find((w) => w.id === id)!.state = 'draining';
+      const res = await api().delete(`/api/workers/${id}`).expect(409);
+      expect(res.body).toEqual({ error: 'conflict', message: `${id} is already draining` });
     });
   });
 

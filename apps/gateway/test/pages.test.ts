@@ -1,4 +1,4 @@
-import { FLEET_GROW, FLEET_SHRINK, FLEET_TERMINATE } from '@app/contracts';
+import { FLEET_GROW, FLEET_REMOVE_WORKER, FLEET_SHRINK } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { randomUUID } from 'crypto';
 import request from 'supertest';
@@ -207,12 +207,23 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
 
       const id = stack.fleet.workers.find((w) => w.state === 'running')!.id;
       await agent.post(`/workers/${id}/destroy`).type('form').send({ _csrf: csrf }).expect(303);
-      const destroy = await waitFor(() =>
-        stack.fleet.commands.find((c) => c.pattern === FLEET_TERMINATE.pattern),
-      );
-      expect(destroy.payload).toMatchObject({ instanceId: id, reason: `manual: Destroy ${id}` });
+      const destroy = stack.fleet.commands
+        .filter((c) => c.pattern === FLEET_REMOVE_WORKER.pattern)
+        .at(-1);
+      expect(destroy?.payload).toMatchObject({ instanceId: id, reason: `manual: Destroy ${id}` });
       const page = await agent.get('/workers').expect(200);
       expect(page.text).toContain(`Worker ${id} is being drained, then terminated`);
+
+      // Destroy of a draining worker: the fleet's reason is the flash message.
+      const [draining] = stack.fleet.seed(1);
+      stack.fleet.workers.find((w) => w.id === draining)!.state = 'draining';
+      await agent
+        .post(`/workers/${draining}/destroy`)
+        .type('form')
+        .send({ _csrf: csrf })
+        .expect(303);
+      const again = await agent.get('/workers').expect(200);
+      expect(again.text).toContain(`Worker ${draining}: ${draining} is already draining.`);
     });
 
     it('should answer the live list as JSON for the polling fallback', async () => {

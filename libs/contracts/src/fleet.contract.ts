@@ -53,6 +53,30 @@ export class TerminateCommand extends CommandDto {
   instanceId!: string;
 }
 
+/**
+ * RemoveWorkerQuery asks the fleet to remove one worker ("Destroy") and to say what it decided:
+ * a running worker is drained then terminated, a pending one has its launch cancelled; both
+ * lower the desired size by one. Answered with a RemoveWorkerReply, or a HandlerError coded
+ * REMOVE_WORKER_CONFLICT (e.g. already draining) or 'not-found'. The same commandId twice
+ * changes nothing the second time and answers the first verdict again.
+ */
+export class RemoveWorkerQuery extends CommandDto {
+  @Matches(INSTANCE_ID_PATTERN, { message: 'instanceId must look like i-0123abcd' })
+  instanceId!: string;
+}
+
+/** RemoveWorkerReply is the fleet's verdict on a RemoveWorkerQuery it carries out. */
+export interface RemoveWorkerReply {
+  commandId: string;
+  instanceId: string;
+  /** `draining`: a running worker is drained, then terminated; `cancelled`: a pending launch. */
+  action: 'draining' | 'cancelled';
+  message: string;
+}
+
+/** REMOVE_WORKER_CONFLICT is the error code of a removal that cannot be carried out (409). */
+export const REMOVE_WORKER_CONFLICT = 'conflict';
+
 /** SetDesiredCommand sets the desired size (the scaler's decisions arrive this way). */
 export class SetDesiredCommand extends CommandDto {
   @IsInt()
@@ -170,6 +194,11 @@ export class FleetSnapshot {
 export const FLEET_GROW = defineCommand('fleet.grow', 'fleet', GrowCommand);
 export const FLEET_SHRINK = defineCommand('fleet.shrink', 'fleet', ShrinkCommand);
 export const FLEET_TERMINATE = defineCommand('fleet.terminate', 'fleet', TerminateCommand);
+export const FLEET_REMOVE_WORKER = defineQuery<RemoveWorkerQuery, RemoveWorkerReply>(
+  'fleet.remove-worker',
+  'fleet',
+  RemoveWorkerQuery,
+);
 export const FLEET_SET_DESIRED = defineCommand('fleet.set-desired', 'fleet', SetDesiredCommand);
 export const FLEET_TERMINATE_ALL = defineCommand(
   'fleet.terminate-all',

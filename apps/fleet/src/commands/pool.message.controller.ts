@@ -2,11 +2,14 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   FLEET_GROW,
+  FLEET_REMOVE_WORKER,
   FLEET_SET_DESIRED,
   FLEET_SHRINK,
   FLEET_TERMINATE,
   FLEET_TERMINATE_ALL,
   GrowCommand,
+  RemoveWorkerQuery,
+  RemoveWorkerReply,
   SetDesiredCommand,
   ShrinkCommand,
   TerminateAllCommand,
@@ -17,7 +20,8 @@ import { PoolService } from './pool.service';
 /**
  * PoolMessageController receives the fleet's commands from RabbitMQ (payloads already validated
  * against the contract). A handler that throws is retried, then dead-lettered, by the transport;
- * a repeated delivery is recognised by its commandId and changes nothing.
+ * a repeated delivery is recognised by its commandId and changes nothing. FLEET_REMOVE_WORKER is
+ * the one query here: a command whose caller waits for the verdict.
  */
 @Controller()
 export class PoolMessageController {
@@ -41,6 +45,12 @@ export class PoolMessageController {
   @MessagePattern(FLEET_TERMINATE.pattern)
   terminate(@Payload() command: TerminateCommand): Promise<string> {
     return this.pool.terminate(command);
+  }
+
+  /** removeWorker is "Destroy" as a query: the gateway answers the fleet's verdict. */
+  @MessagePattern(FLEET_REMOVE_WORKER.pattern)
+  removeWorker(@Payload() query: RemoveWorkerQuery): Promise<RemoveWorkerReply> {
+    return this.pool.removeWorker(query);
   }
 
   @MessagePattern(FLEET_TERMINATE_ALL.pattern)

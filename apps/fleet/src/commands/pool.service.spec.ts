@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { MAX_DESIRED } from '@app/contracts';
+import { HandlerError } from '@app/messaging';
 import { FleetHarness } from '../testing/fleet.harness';
 
 const COMMAND = '7d3f9a52-0c1e-4b8a-9f47-2b6c1d0e5a11';
 const OTHER = 'c2a81f04-5b7d-4e39-8a16-90f3e7d2b4c8';
+const OTHER_2 = '5e0b7c3a-9d14-4f62-b8a7-1c3e5d7f9a20';
 
 describe('PoolService', () => {
   beforeAll(() => Logger.overrideLogger(false));
@@ -171,7 +173,7 @@ describe('PoolService', () => {
       });
       await h.pass();
 
-      expect(outcome).toBe('ignored: no running worker i-0000000000000dead');
+      expect(outcome).toBe('refused (not found): no worker i-0000000000000dead in the pool');
       expect((await h.store.getDesired())?.desired).toBe(2);
       expect(h.log.calls).toEqual([]);
     });
@@ -183,7 +185,118 @@ describe('PoolService', () => {
       await h.pool.terminate({ commandId: COMMAND, instanceId: id });
       const outcome = await h.pool.terminate({ commandId: OTHER, instanceId: id });
 
-      expect(outcome).toBe(`ignored: ${id} is already draining`);
+      expect(outcome).toBe(`refused (conflict): ${id} is already draining`);
+      expect((await h.store.getDesired())?.desired).toBe(2);
+    });
+  });
+
+  describe('removeWorker (Destroy with a verdict)', () => {
+    /** pendingOne: one healthy worker and a second whose launch is in flight (listed pending). */
+    async function pendingOne(): Promise<{ h: FleetHarness; running: string; pending: string }> {
+      const h = await FleetHarness.started(1);
+      const [running] = await h.ids();
+      h.compute.holdLaunches = true;
+      await h.pool.grow({ commandId: OTHER, count: 1 });
+      // A second pass sees the starting instance the launch has not answered yet.
+      await h.reconciler.reconcileOnce();
+      await h.reconciler.reconcileOnce();
+      const pending = h.reconciler.launchingViews()[0]?.id;
+      expect(pending).toMatch(/^i-/);
+      h.log.clear();
+      return { h, running, pending };
+    }
+
+    async function refusal(p: Promise<unknown>): Promise<HandlerError> {
+      const error = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HandlerError);
+      return error as HandlerError;
+    }
+
+    it('should drain a running worker, lower the desired size and answer "draining"', async () => {
+      const h = await FleetHarness.started(2);
+      const [id] = await h.ids();
+
+      const reply = await h.pool.removeWorker({ commandId: COMMAND, instanceId: id });
+      await h.pass();
+      await h.pass();
+
+      expect(reply).toMatchObject({ commandId: COMMAND, instanceId: id, action: 'draining' });
+      expect((await h.store.getDesired())?.desired).toBe(1);
+      expect(h.log.of(id)).toEqual(['deregister', 'terminate']);
+    });
+
+    it('should cancel the launch of a pending worker: terminated once it starts, never registered, desired lowered', async () => {
+      const { h, running, pending } = await pendingOne();
+
+      const reply = await h.pool.removeWorker({
+        commandId: COMMAND,
+        instanceId: pending,
+        reason: 'manual: Destroy',
+      });
+      await h.reconciler.reconcileOnce();
+      // While its launch is in flight the worker shows as draining, and nothing else is drained
+      // to make up for the lower desired size.
+      expect(h.reconciler.launchingViews()).toEqual([
+        expect.objectContaining({ id: pending, state: 'draining' }),
+      ]);
+      expect(h.log.count('deregister')).toBe(0);
+      h.compute.releaseLaunches();
+      await h.reconciler.settle();
+      await h.pass();
+      await h.pass();
+
+      expect(reply).toMatchObject({ instanceId: pending, action: 'cancelled' });
+      expect((await h.store.getDesired())?.desired).toBe(1);
+      expect(h.log.of(pending)).toEqual(['terminate']);
+      expect(h.compute.running().map((i) => i.id)).toEqual([running]);
+      expect(await h.ids()).toEqual([running]);
+      expect(h.log.count('launch')).toBe(0);
+      expect(h.events.statesOf(pending).at(-1)).toMatch(
+        /^terminated\/initial: terminated when its launch answered: cancelled: terminate .* \(manual: Destroy\)$/,
+      );
+    });
+
+    it.each([
+      ['a worker already draining', 'running'],
+      ['a pending worker whose launch is already cancelled', 'pending'],
+    ] as const)('should refuse %s with a conflict and change nothing', async (_name, which) => {
+      const { h, running, pending } = await pendingOne();
+      const id = which === 'running' ? running : pending;
+      await h.pool.removeWorker({ commandId: COMMAND, instanceId: id });
+      const desired = (await h.store.getDesired())?.desired;
+
+      const error = await refusal(h.pool.removeWorker({ commandId: OTHER_2, instanceId: id }));
+
+      expect(error.code).toBe('conflict');
+      expect(error.message).toContain(`${id} is already draining`);
+      expect((await h.store.getDesired())?.desired).toBe(desired);
+      h.compute.releaseLaunches();
+      await h.reconciler.settle();
+    });
+
+    it('should answer not-found for a worker not in the pool and keep the desired size', async () => {
+      const h = await FleetHarness.started(2);
+
+      const error = await refusal(
+        h.pool.removeWorker({ commandId: COMMAND, instanceId: 'i-0000000000000dead' }),
+      );
+
+      expect(error.code).toBe('not-found');
+      expect(error.message).toBe('no worker i-0000000000000dead in the pool');
+      expect((await h.store.getDesired())?.desired).toBe(2);
+    });
+
+    it('should answer a repeated commandId with the first verdict and apply it once', async () => {
+      const h = await FleetHarness.started(3);
+      const [id] = await h.ids();
+
+      const first = await h.pool.removeWorker({ commandId: COMMAND, instanceId: id });
+      const second = await h.pool.removeWorker({ commandId: COMMAND, instanceId: id });
+
+      expect(second.action).toBe(first.action);
       expect((await h.store.getDesired())?.desired).toBe(2);
     });
   });

@@ -3,19 +3,24 @@ import {
   GrowCommand,
   MAX_DESIRED,
   PoolChanged,
+  REMOVE_WORKER_CONFLICT,
+  RemoveWorkerQuery,
+  RemoveWorkerReply,
   SetDesiredCommand,
   ShrinkCommand,
   TerminateAllCommand,
   TerminateCommand,
   FLEET_GROW,
+  FLEET_REMOVE_WORKER,
   FLEET_SET_DESIRED,
   FLEET_SHRINK,
   FLEET_TERMINATE,
   FLEET_TERMINATE_ALL,
 } from '@app/contracts';
+import { HandlerError } from '@app/messaging';
 import { FleetEvents } from '../events/fleet.events';
 import { FleetLock } from '../reconcile/fleet.lock';
-import { launchToken, withReason } from '../reconcile/reconcile.rules';
+import { isCancelledLaunch, launchToken, withReason } from '../reconcile/reconcile.rules';
 import { CLOCK, Clock } from '../reconcile/reconcile.settings';
 import { Reconciler } from '../reconcile/reconciler.service';
 import {
@@ -32,7 +37,8 @@ interface PoolChange {
   drained: { record: InstanceRecord; previous: InstanceRecord }[];
 }
 
-const isActive = (r: InstanceRecord) => r.state === 'pending' || r.state === 'running';
+const isActive = (r: InstanceRecord) =>
+  (r.state === 'pending' || r.state === 'running') && !isCancelledLaunch(r);
 
 /**
  * PoolService applies the fleet's commands to the desired size, each exactly once by its
@@ -91,31 +97,94 @@ export class PoolService {
     });
   }
 
-  /** terminate drains and terminates one worker and lowers the desired size by one. */
+  /**
+   * terminate drains and terminates one worker (or cancels its launch while it is pending) and
+   * lowers the desired size by one. Returns the outcome; see removeWorker for the verdicts.
+   */
   terminate(command: TerminateCommand): Promise<string> {
-    return this.run(command.commandId, FLEET_TERMINATE.pattern, async (repo, now) => {
-      const id = command.instanceId;
-      const [record] = await repo.findByInstanceIds([id]);
-      if (!record || record.state === 'terminated') {
-        return noChange(`ignored: no running worker ${id}`);
-      }
-      if (record.state === 'draining') return noChange(`ignored: ${id} is already draining`);
-      const current = (await repo.getDesired())?.desired ?? 0;
-      const next = Math.max(0, current - 1);
-      const cause = withReason(`terminate ${id}`, command.reason);
-      if (next !== current) await repo.setDesired(next, cause, now);
+    return this.run(command.commandId, FLEET_TERMINATE.pattern, (repo, now) =>
+      this.remove(repo, now, command),
+    );
+  }
+
+  /**
+   * removeWorker is "Destroy" with an answer: it applies the removal like `terminate` (once by
+   * commandId; a repeat answers the first verdict) and answers what was done, or throws a
+   * HandlerError coded 'not-found' (no such worker) or REMOVE_WORKER_CONFLICT (already
+   * draining or terminating) saying why nothing was done.
+   */
+  async removeWorker(query: RemoveWorkerQuery): Promise<RemoveWorkerReply> {
+    const outcome = await this.run(query.commandId, FLEET_REMOVE_WORKER.pattern, (repo, now) =>
+      this.remove(repo, now, query),
+    );
+    const verdict = removalVerdict(outcome);
+    if (verdict.refused) throw new HandlerError(verdict.refused, verdict.message);
+    return {
+      commandId: query.commandId,
+      instanceId: query.instanceId,
+      action: verdict.action,
+      message: verdict.message,
+    };
+  }
+
+  /**
+   * remove takes one worker out of the pool: a running one is marked draining (the reconciler
+   * deregisters, then terminates it); one still pending has its launch cancelled (recorded on
+   * its launch record: the launch finishes, then the instance is terminated instead of
+   * registered). Both lower the desired size by one. The outcome starts with the verdict.
+   */
+  private async remove(
+    repo: FleetRepository,
+    now: Date,
+    command: TerminateCommand | RemoveWorkerQuery,
+  ): Promise<CommandOutcome<PoolChange>> {
+    const id = command.instanceId;
+    const cause = withReason(`terminate ${id}`, command.reason);
+    const [record] = await repo.findByInstanceIds([id]);
+    if (record && record.state === 'draining') {
+      return noChange(`${REFUSED_CONFLICT} ${id} is already draining`);
+    }
+    if (record && record.state !== 'terminated') {
+      const pool = await this.lowerDesired(repo, now, cause, command.commandId);
       const drained = await this.markDraining(repo, record, `drained: ${cause}`, now);
       return {
-        outcome: `draining ${id}; desired ${current} -> ${next}`,
-        result: {
-          pool:
-            next !== current
-              ? poolChanged(next, current, cause, command.commandId, now)
-              : undefined,
-          drained: [drained],
-        },
+        outcome: `${DRAINING} ${id}; ${pool.text}`,
+        result: { pool: pool.changed, drained: [drained] },
       };
-    });
+    }
+    // A worker the provider lists while its launch is in flight has no instance id on record
+    // yet: its launch is found by the client token the provider reports.
+    const launching = record ? undefined : this.reconciler.launchingInstance(id);
+    const launch = launching?.clientToken ? await repo.findByToken(launching.clientToken) : null;
+    if (!launch || launch.state !== 'pending' || launch.instanceId) {
+      return noChange(`${REFUSED_NOT_FOUND} no worker ${id} in the pool`);
+    }
+    if (launch.drainCause) {
+      return noChange(`${REFUSED_CONFLICT} ${id} is already draining (its launch is cancelled)`);
+    }
+    const pool = await this.lowerDesired(repo, now, cause, command.commandId);
+    await repo.update({ ...launch, drainStartedAt: now, drainCause: `cancelled: ${cause}` });
+    return {
+      outcome: `${CANCELLED} the launch of ${id}; it is terminated once it starts; ${pool.text}`,
+      result: { pool: pool.changed, drained: [] },
+    };
+  }
+
+  /** lowerDesired lowers the desired size by one (not below 0). */
+  private async lowerDesired(
+    repo: FleetRepository,
+    now: Date,
+    cause: string,
+    commandId: string,
+  ): Promise<{ text: string; changed?: PoolChanged }> {
+    const current = (await repo.getDesired())?.desired ?? 0;
+    const next = Math.max(0, current - 1);
+    if (next === current) return { text: `desired stays ${current}` };
+    await repo.setDesired(next, cause, now);
+    return {
+      text: `desired ${current} -> ${next}`,
+      changed: poolChanged(next, current, cause, commandId, now),
+    };
   }
 
   /** terminateAll drains and terminates every worker and sets the desired size to 0. */
@@ -234,6 +303,31 @@ export class PoolService {
     this.reconciler.requestPass();
     return outcome;
   }
+}
+
+// Outcomes of a removal start with its verdict, so a repeated command answers the same one.
+const DRAINING = 'draining';
+const CANCELLED = 'cancelled';
+const REFUSED_CONFLICT = 'refused (conflict):';
+const REFUSED_NOT_FOUND = 'refused (not found):';
+
+type RemovalVerdict =
+  | { refused: typeof REMOVE_WORKER_CONFLICT | 'not-found'; message: string }
+  | { refused?: undefined; action: RemoveWorkerReply['action']; message: string };
+
+/** removalVerdict reads the verdict back from a removal's stored outcome. */
+export function removalVerdict(stored: string): RemovalVerdict {
+  const outcome = stored.replace(/^duplicate: /, '');
+  if (outcome.startsWith(REFUSED_CONFLICT)) {
+    return {
+      refused: REMOVE_WORKER_CONFLICT,
+      message: outcome.slice(REFUSED_CONFLICT.length).trim(),
+    };
+  }
+  if (outcome.startsWith(REFUSED_NOT_FOUND)) {
+    return { refused: 'not-found', message: outcome.slice(REFUSED_NOT_FOUND.length).trim() };
+  }
+  return { action: outcome.startsWith(CANCELLED) ? 'cancelled' : 'draining', message: outcome };
 }
 
 function noChange(outcome: string): CommandOutcome<PoolChange> {

@@ -92,3 +92,12 @@ export function launchToken(commandId: string, index: number): string {
 export function withReason(cause: string, reason?: string): string {
   return reason ? `${cause} (${reason})` : cause;
 }
+
+/**
+ * isCancelledLaunch tells a launch that was in flight when its worker was removed ("Destroy" of
+ * a pending worker): it no longer counts toward the pool, and its instance is terminated as soon
+ * as the launch answers it.
+ */
+export function isCancelledLaunch(record: InstanceRecord): boolean {
+  return record.state === 'pending' && !record.instanceId && record.drainCause !== null;
+}

@@ -5,7 +5,7 @@ import { ComputeInstance, ComputePort, LoadBalancerPort, TargetStatus } from '@a
 import { FleetEvents } from '../events/fleet.events';
 import { FleetStore, InstanceRecord, newLaunchRecord } from '../store/fleet.store';
 import { FleetLock } from './fleet.lock';
-import { chooseSurplus, replacementReason, withHealth } from './reconcile.rules';
+import { chooseSurplus, isCancelledLaunch, replacementReason, withHealth } from './reconcile.rules';
 import {
   CLOCK,
   Clock,
@@ -54,6 +54,8 @@ export class Reconciler implements OnModuleDestroy {
   private readonly absent = new Map<string, number>();
   /** Instances the provider lists that are probably launches still in flight (shown as pending). */
   private launching: ComputeInstance[] = [];
+  /** Client tokens of launches in flight whose worker was removed (shown as draining). */
+  private cancelledTokens = new Set<string>();
   private launchFailures = 0;
   private launchRetryAt = 0;
   private timer?: NodeJS.Timeout;
@@ -125,11 +127,16 @@ export class Reconciler implements OnModuleDestroy {
   launchingViews(): WorkerView[] {
     return this.launching.map((i) => ({
       id: i.id,
-      state: 'pending',
+      state: i.clientToken && this.cancelledTokens.has(i.clientToken) ? 'draining' : 'pending',
       health: 'initial',
       address: i.address,
       launchedAt: i.launchedAt.toISOString(),
     }));
+  }
+
+  /** launchingInstance is the instance `id` when it is listed as a launch in flight. */
+  launchingInstance(id: string): ComputeInstance | undefined {
+    return this.launching.find((i) => i.id === id);
   }
 
   /** stop ends the loop, waits for the current pass and (bounded) for launches in flight. */
@@ -361,6 +368,7 @@ export class Reconciler implements OnModuleDestroy {
     );
     const waiting = new Set<string>();
     this.launching = [];
+    this.cancelledTokens = new Set(records.filter(isCancelledLaunch).map((r) => r.clientToken));
     if (!candidates.length) return waiting;
 
     const known = await this.store.findByInstanceIds(candidates.map((i) => i.id));
@@ -423,8 +431,19 @@ export class Reconciler implements OnModuleDestroy {
     replacedIds: string[],
     now: Date,
   ): Promise<void> {
-    const live = (await this.store.listLive()).filter(
-      (r) => r.state === 'pending' || r.state === 'running',
+    const all = await this.store.listLive();
+    // A cancelled launch no longer counts; one not in flight (the fleet restarted) is resumed,
+    // with its token, only to learn its instance and terminate it.
+    for (const record of all.filter(isCancelledLaunch)) {
+      if (this.inFlight.has(record.clientToken)) continue;
+      if (record.launchAttempts === 0) {
+        await this.store.update({ ...record, state: 'terminated', terminatedAt: now });
+      } else {
+        await this.startLaunch(record);
+      }
+    }
+    const live = all.filter(
+      (r) => (r.state === 'pending' || r.state === 'running') && !isCancelledLaunch(r),
     );
     let active = live.length;
 
@@ -524,6 +543,10 @@ export class Reconciler implements OnModuleDestroy {
     }
     this.launchFailures = 0;
     this.launchRetryAt = 0;
+    if (isCancelledLaunch(record)) {
+      await this.terminateCancelled(record, instance, now);
+      return;
+    }
     await this.change(
       record,
       {
@@ -545,8 +568,49 @@ export class Reconciler implements OnModuleDestroy {
     }
   }
 
+  /**
+   * terminateCancelled terminates the instance a cancelled launch answered, instead of
+   * registering it; when that fails it stays draining, and the next pass terminates it.
+   */
+  private async terminateCancelled(
+    record: InstanceRecord,
+    instance: ComputeInstance,
+    now: Date,
+  ): Promise<void> {
+    const known: InstanceRecord = {
+      ...record,
+      instanceId: instance.id,
+      state: 'draining',
+      address: instance.address,
+      launchedAt: instance.launchedAt,
+    };
+    try {
+      await this.compute.terminate(instance.id);
+    } catch (error) {
+      this.logger.warn(`cannot terminate ${instance.id}: ${message(error)}; retrying next pass`);
+      await this.change(record, { ...known, lastError: message(error) }, record.drainCause!);
+      return;
+    }
+    await this.change(
+      record,
+      { ...known, state: 'terminated', terminatedAt: now, lastError: null },
+      `terminated when its launch answered: ${record.drainCause}`,
+    );
+  }
+
   private async launchFailed(token: string, error: unknown): Promise<void> {
     if (this.closed) return;
+    const cancelled = await this.store.findByToken(token);
+    if (cancelled && isCancelledLaunch(cancelled)) {
+      // Nobody waits for this worker any more: not a reason to slow down the next launches.
+      await this.store.update({
+        ...cancelled,
+        state: 'terminated',
+        terminatedAt: this.clock(),
+        lastError: `launch failed after it was cancelled: ${message(error)}`,
+      });
+      return;
+    }
     this.launchFailures++;
     const backoff = Math.min(
       this.settings.launchRetryMs * 2 ** (this.launchFailures - 1),

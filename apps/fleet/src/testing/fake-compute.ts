@@ -47,6 +47,7 @@ export class FakeCompute extends ComputePort {
       state: 'pending',
       address: `127.0.0.1:${6000 + this.next}`,
       launchedAt: this.clock(),
+      clientToken,
     };
     this.instances.set(id, { instance, clientToken });
     this.byToken.set(clientToken, id);

@@ -41,6 +41,13 @@ export interface FleetEvent {
   data: Record<string, unknown>;
 }
 
+/** FleetEnvironmentOptions: another worker program, extra worker variables and fleet settings. */
+export interface FleetEnvironmentOptions {
+  workerEntry?: string;
+  workerEnv?: NodeJS.ProcessEnv;
+  fleetEnv?: Record<string, string>;
+}
+
 /**
  * FleetEnvironment runs, for one test file, everything the fleet needs for real: its own MySQL
  * database (shared with the workers, whose tables differ), an s3rver, an in-process balancer on
@@ -61,13 +68,16 @@ export class FleetEnvironment {
   readonly databaseUrl = testDatabaseUrl('ebbflow_fleet');
   readonly messaging: MessagingConfig = testMessagingConfig(uniqueName('fleet'));
 
+  constructor(private readonly options: FleetEnvironmentOptions = {}) {}
+
   get stateDir(): string {
     return join(this.dir, 'state');
   }
 
   async start(): Promise<void> {
-    if (!existsSync(WORKER_ENTRY)) {
-      throw new Error(`${WORKER_ENTRY} is missing: build first (node scripts/build.js)`);
+    const workerEntry = this.options.workerEntry ?? WORKER_ENTRY;
+    if (!existsSync(workerEntry)) {
+      throw new Error(`${workerEntry} is missing: build first (node scripts/build.js)`);
     }
     this.dir = await mkdtemp(join(tmpdir(), 'ebbflow-fleet-'));
     const bucket = uniqueName('fleet-images');
@@ -84,13 +94,14 @@ export class FleetEnvironment {
       DATABASE_URL: this.databaseUrl,
       S3_ENDPOINT: this.s3.url,
       S3_BUCKET: bucket,
+      ...this.options.workerEnv,
     };
     this.config = {
       ...loadFleetConfig({
         CLOUD_PROVIDER: 'local',
         DATABASE_URL: this.databaseUrl,
         FLEET_STATE_DIR: this.stateDir,
-        WORKER_ENTRY,
+        WORKER_ENTRY: workerEntry,
         BALANCER_ADMIN_URL: this.balancer.adminUrl,
         BALANCER_PUBLIC_URL: this.balancer.proxyUrl,
         INITIAL_WORKERS: '1',
@@ -100,6 +111,7 @@ export class FleetEnvironment {
         FLEET_LAUNCH_RETRY_MS: '500',
         LAUNCH_TIMEOUT_MS: '30000',
         TERMINATE_GRACE_MS: '5000',
+        ...this.options.fleetEnv,
       }),
       ...this.messaging,
     };

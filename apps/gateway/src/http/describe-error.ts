@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { REMOVE_WORKER_CONFLICT } from '@app/contracts';
 import {
   BrokerUnavailableError,
   FieldErrors,
@@ -80,6 +81,8 @@ export function describeError(error: unknown): ErrorAnswer {
     }
     if (error.code === 'not-found')
       return { status: 404, code: 'not-found', message: error.message };
+    if (error.code === REMOVE_WORKER_CONFLICT)
+      return { status: 409, code: 'conflict', message: error.message };
     return { status: 502, code: error.code, message: error.message };
   }
   if (

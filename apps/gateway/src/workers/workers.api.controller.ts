@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { FleetListReply } from '@app/contracts';
+import { FleetListReply, RemoveWorkerReply } from '@app/contracts';
 import { WorkerMetrics } from './metric-series';
 import { parseGrowRequest, parseInstanceId, parseMinutes } from './workers.requests';
 import { WorkersService } from './workers.service';
@@ -27,12 +27,12 @@ export class WorkersApiController {
     return { commandId, count };
   }
 
+  /** Destroy: 202 with the fleet's verdict, 404 unknown worker, 409 with the reason it cannot. */
   @Delete(':id')
   @HttpCode(202)
-  async terminate(@Param('id') id: string): Promise<CommandAccepted & { instanceId: string }> {
+  terminate(@Param('id') id: string): Promise<RemoveWorkerReply> {
     const instanceId = parseInstanceId(id);
-    const commandId = await this.workers.terminate(instanceId, `manual: API destroy ${instanceId}`);
-    return { commandId, instanceId };
+    return this.workers.terminate(instanceId, `manual: API destroy ${instanceId}`);
   }
 
   @Get(':id/metrics')

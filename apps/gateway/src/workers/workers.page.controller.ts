@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { REMOVE_WORKER_CONFLICT } from '@app/contracts';
 import { QueryTimeoutError, RemoteError } from '@app/messaging';
 import type { Request, Response } from 'express';
 import { ActivityService } from '../activity/activity.service';
@@ -8,6 +9,9 @@ import { FleetView, FleetViewService } from '../live/fleet-view.service';
 import { WorkerMetrics } from './metric-series';
 import { DEFAULT_HISTORY_MINUTES, parseInstanceId } from './workers.requests';
 import { WorkersService } from './workers.service';
+
+/** REFUSALS are the fleet's answers to a Destroy it cannot carry out (shown as a flash). */
+const REFUSALS = new Set(['not-found', REMOVE_WORKER_CONFLICT]);
 
 /** POOL_CHART_MINUTES is how far back the pool-size chart reaches. */
 const POOL_CHART_MINUTES = 60;
@@ -75,15 +79,26 @@ export class WorkersPageController {
     res.redirect(303, '/workers');
   }
 
-  /** "Destroy": drain and terminate this worker. */
+  /**
+   * "Destroy": drain and terminate this worker, or cancel its launch while it is pending. When
+   * the fleet refuses (already draining, no longer in the pool) its reason is the flash message.
+   */
   @Post(':id/destroy')
   async destroy(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const instanceId = parseInstanceId(id);
-    const commandId = await this.workers.terminate(instanceId, `manual: Destroy ${instanceId}`);
-    req.session.flash = {
-      kind: 'ok',
-      text: `Worker ${instanceId} is being drained, then terminated (command ${commandId}).`,
-    };
+    try {
+      const reply = await this.workers.terminate(instanceId, `manual: Destroy ${instanceId}`);
+      req.session.flash = {
+        kind: 'ok',
+        text:
+          reply.action === 'cancelled'
+            ? `Worker ${instanceId} was still starting: its launch is cancelled (command ${reply.commandId}).`
+            : `Worker ${instanceId} is being drained, then terminated (command ${reply.commandId}).`,
+      };
+    } catch (error) {
+      if (!(error instanceof RemoteError) || !REFUSALS.has(error.code)) throw error;
+      req.session.flash = { kind: 'error', text: `Worker ${instanceId}: ${error.message}.` };
+    }
     res.redirect(303, '/workers');
   }
 

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import {
   FLEET_GROW,
   FLEET_LIST,
+  FLEET_REMOVE_WORKER,
   FLEET_SHRINK,
-  FLEET_TERMINATE,
   FleetListReply,
   METRICS_HISTORY,
+  RemoveWorkerReply,
 } from '@app/contracts';
 import { MessageBus } from '@app/messaging';
-import { NotFoundError } from '../http/gateway.errors';
 import { toWorkerMetrics, WorkerMetrics } from './metric-series';
 
 /**
@@ -35,13 +36,13 @@ export class WorkersService {
     return this.bus.command(FLEET_SHRINK, { count, reason });
   }
 
-  /** terminate drains and terminates one worker, after checking it is in the list (404 if not). */
-  async terminate(instanceId: string, reason: string): Promise<string> {
-    const { workers } = await this.list();
-    if (!workers.some((w) => w.id === instanceId && w.state !== 'terminated')) {
-      throw new NotFoundError(`No worker ${instanceId} in the pool.`);
-    }
-    return this.bus.command(FLEET_TERMINATE, { instanceId, reason });
+  /**
+   * terminate asks the fleet to remove one worker (drain a running one, cancel the launch of a
+   * pending one) and answers its verdict; a refusal arrives as a RemoteError coded 'not-found'
+   * (404) or 'conflict' (409, e.g. already draining) with the fleet's reason.
+   */
+  terminate(instanceId: string, reason: string): Promise<RemoveWorkerReply> {
+    return this.bus.query(FLEET_REMOVE_WORKER, { commandId: randomUUID(), instanceId, reason });
   }
 
   /** metrics answers one worker's CPU and request series over the past `minutes`. */

@@ -18,6 +18,7 @@ import {
   FLEET_SHRINK,
   FLEET_SET_DESIRED,
   FLEET_SNAPSHOT,
+  FLEET_REMOVE_WORKER,
   FLEET_TERMINATE,
   FLEET_TERMINATE_ALL,
   FleetListReply,
@@ -26,6 +27,9 @@ import {
   HistoryReply,
   METRICS_HISTORY,
   PolicyView,
+  REMOVE_WORKER_CONFLICT,
+  RemoveWorkerQuery,
+  RemoveWorkerReply,
   SCALER_DECISIONS,
   SCALER_DISABLE,
   SCALER_GET_POLICY,
@@ -41,7 +45,13 @@ import {
   WorkerState,
   WorkerView,
 } from '@app/contracts';
-import { createRmqServer, MessageBus, MessagingConfig, MessagingModule } from '@app/messaging';
+import {
+  createRmqServer,
+  HandlerError,
+  MessageBus,
+  MessagingConfig,
+  MessagingModule,
+} from '@app/messaging';
 import { randomBytes } from 'crypto';
 
 const FAKE_OPTIONS = Symbol('FAKE_OPTIONS');
@@ -229,6 +239,20 @@ class FakeFleetController {
   async terminate(@Payload() c: TerminateCommand): Promise<void> {
     this.fleet.commands.push({ pattern: FLEET_TERMINATE.pattern, payload: c });
     await this.fleet.remove([c.instanceId], c.reason ?? 'terminate', this.fleet.desired - 1);
+  }
+
+  /** Like the real fleet: 404 for an unknown worker, 409 for one already draining. */
+  @MessagePattern(FLEET_REMOVE_WORKER.pattern)
+  async removeWorker(@Payload() q: RemoveWorkerQuery): Promise<RemoveWorkerReply> {
+    this.fleet.commands.push({ pattern: FLEET_REMOVE_WORKER.pattern, payload: q });
+    const worker = this.fleet.workers.find((w) => w.id === q.instanceId);
+    if (!worker) throw new HandlerError('not-found', `no worker ${q.instanceId} in the pool`);
+    if (worker.state === 'draining') {
+      throw new HandlerError(REMOVE_WORKER_CONFLICT, `${q.instanceId} is already draining`);
+    }
+    const action = worker.state === 'pending' ? 'cancelled' : 'draining';
+    await this.fleet.remove([q.instanceId], q.reason ?? 'remove', this.fleet.desired - 1);
+    return { commandId: q.commandId, instanceId: q.instanceId, action, message: action };
   }
 
   @MessagePattern(FLEET_SET_DESIRED.pattern)

@@ -70,6 +70,7 @@ function toComputeInstance(instance: Instance): ComputeInstance {
     // The private IP: the target group reaches the worker there (on WORKER_PORT_AWS).
     address: instance.PrivateIpAddress ?? null,
     launchedAt: instance.LaunchTime ?? new Date(),
+    ...(instance.ClientToken ? { clientToken: instance.ClientToken } : {}),
   };
 }
 

@@ -314,7 +314,13 @@ export function newInstanceId(): string {
 }
 
 function toInstance(record: LocalWorkerRecord, state: ComputeState): ComputeInstance {
-  return { id: record.id, state, address: record.address, launchedAt: new Date(record.launchedAt) };
+  return {
+    id: record.id,
+    state,
+    address: record.address,
+    launchedAt: new Date(record.launchedAt),
+    clientToken: record.clientToken,
+  };
 }
 
 function freeLocalPort(): Promise<number> {

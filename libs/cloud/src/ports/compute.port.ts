@@ -9,6 +9,11 @@ export interface ComputeInstance {
   /** `host:port` the load balancer reaches the worker at; null until known. */
   address: string | null;
   launchedAt: Date;
+  /**
+   * The client token of the launch that started it, when the provider tells (local state files,
+   * EC2's ClientToken): lets the fleet find the launch of an instance still pending.
+   */
+  clientToken?: string;
 }
 
 /** LaunchRequest asks for one instance; `clientToken` makes the launch idempotent. */
