@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { GatewayExit } from './gateway-exit';
+import { exitOnceAnswered, GatewayExit } from './gateway-exit';
 import { ShutdownReport, ShutdownService } from './shutdown.service';
 
 /** ShutdownApiController is `POST /api/shutdown`: stop everything, answer what was done, exit. */
@@ -15,8 +15,8 @@ export class ShutdownApiController {
   @HttpCode(200)
   async stop(@Res({ passthrough: true }) res: Response): Promise<ShutdownReport> {
     const report = await this.shutdown.run();
-    // The gateway goes last, once its answer has left.
-    res.once('finish', () => this.exit.exit('POST /api/shutdown'));
+    // The gateway goes last, once its answer has left (or its client has).
+    exitOnceAnswered(res, this.exit, 'POST /api/shutdown');
     return report;
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { describeError } from '../http/describe-error';
-import { GatewayExit } from './gateway-exit';
+import { exitOnceAnswered, GatewayExit } from './gateway-exit';
 import { ShutdownProgress, ShutdownService } from './shutdown.service';
 
 /** PROGRESS_MARK is where the streamed "Stopping" page inserts its progress lines. */
@@ -24,7 +24,8 @@ function renderView(res: Response, view: string, locals: object): Promise<string
 /**
  * ShutdownPageController is the "Stopping" page. After the confirmation, the answer is streamed:
  * each step and the worker states while the pool drains appear as they happen, then what was
- * done; once that page is flushed, the gateway stops.
+ * done; then the gateway stops, once that page is flushed or its reader is gone. The run does
+ * not depend on the page: a closed tab stops nothing halfway.
  */
 @Controller('stopping')
 export class ShutdownPageController {
@@ -77,7 +78,7 @@ export class ShutdownPageController {
           '<li>This manager stops now; start it again to continue.</li>' +
           `</ul><p>Done in ${seconds} s.</p></section><ol hidden>`,
       );
-      res.once('finish', () => this.exit.exit('Stopping page'));
+      exitOnceAnswered(res, this.exit, 'Stopping page');
     } catch (error) {
       const answer = describeError(error);
       res.write(
