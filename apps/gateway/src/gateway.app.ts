@@ -14,6 +14,7 @@ import { sessionSecretOf } from './auth/session-secret';
 import './auth/session.types';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { orDatabaseOutage } from './http/database-outage';
 import { requestKind } from './http/request-kind';
 import { gatewayAssets } from './pages/assets';
 import { loadHbs, registerViewHelpers } from './pages/view-helpers';
@@ -94,20 +95,22 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
   const store = new GatewaySessionStore(app.get(DataSource), config.SESSION_TTL_S * 1000);
   store.startPruning();
   app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: sessionSecretOf(config),
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: 'auto',
-        maxAge: config.SESSION_TTL_S * 1000,
-      },
-    }),
+    orDatabaseOutage(
+      session({
+        name: SESSION_COOKIE,
+        secret: sessionSecretOf(config),
+        store,
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        cookie: {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: 'auto',
+          maxAge: config.SESSION_TTL_S * 1000,
+        },
+      }),
+    ),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
     // `/health` is polled by machines: no session for it.

@@ -18,6 +18,7 @@ import { GatewayEventsController } from './events/gateway.events.controller';
 import { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthController } from './health/health.controller';
+import { DatabasePing, TypeormDatabasePing } from './health/database.ping';
 import { HealthService } from './health/health.service';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { FleetViewService } from './live/fleet-view.service';
@@ -105,6 +106,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         HealthService,
+        { provide: DatabasePing, useClass: TypeormDatabasePing },
         WorkersService,
         FleetViewService,
         PolicyService,

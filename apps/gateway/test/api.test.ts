@@ -38,6 +38,7 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
       expect(res.body).toEqual({
         status: 'ok',
         broker: 'up',
+        database: 'up',
         services: { fleet: 'up', metrics: 'up', scaler: 'up', janitor: 'up' },
       });
       expect(res.headers['set-cookie']).toBeUndefined();
@@ -361,6 +362,7 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
       expect(health.body).toEqual({
         status: 'degraded',
         broker: 'up',
+        database: 'up',
         services: { fleet: 'up', metrics: 'down', scaler: 'up', janitor: 'up' },
       });
     });

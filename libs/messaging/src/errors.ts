@@ -1,6 +1,11 @@
 import { Catch, RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
+import {
+  DATABASE_UNAVAILABLE,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnreachable,
+} from '@app/database/database-errors';
 
 /** FieldErrors maps a field name to its messages. */
 export type FieldErrors = Record<string, string[]>;
@@ -83,11 +88,16 @@ export interface DescribedError {
 
 /**
  * describeError turns what a handler threw — an Error, a HandlerError, or the plain object
- * Nest's exception layer rethrows — into a code, a message and optional field errors.
+ * Nest's exception layer rethrows — into a code, a message and optional field errors; MySQL
+ * being unreachable is DATABASE_UNAVAILABLE.
  */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof HandlerError || error instanceof MessageValidationError) {
     return { code: error.code, message: error.message, fields: error.fields };
+  }
+  // An outage, not a bug: callers say so plainly (the raw "connect ECONNREFUSED" stays in logs).
+  if (isDatabaseUnreachable(error)) {
+    return { code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
   }
   if (error instanceof Error) return { code: 'internal', message: error.message };
   if (error && typeof error === 'object') {

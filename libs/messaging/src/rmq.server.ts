@@ -14,6 +14,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import { lastValueFrom } from 'rxjs';
 import { BrokerConnection } from './connection';
+import { DATABASE_UNAVAILABLE } from '@app/database/database-errors';
 import { describeError, MessageValidationError } from './errors';
 import { MessagingConfig } from './messaging.config';
 import { RmqContext } from './rmq.context';
@@ -41,6 +42,8 @@ export interface RmqServerOptions {
 
 /** Events queues drop what a stopped consumer has not read after this long (ms). */
 const EVENT_QUEUE_TTL_MS = 10 * 60 * 1000;
+/** OUTAGE_RETRY_MS: how long a command that failed on a database outage waits before its retry. */
+const OUTAGE_RETRY_MS = 2000;
 
 /**
  * RmqServer is Ebbflow's RabbitMQ transport for @nestjs/microservices. It consumes the service's
@@ -216,9 +219,14 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       await this.run(resolved.pattern, resolved.payload, ctx);
       ch.ack(msg);
     } catch (error) {
-      const attempts = Number(msg.properties.headers?.[HEADERS.attempts] ?? 0) + 1;
+      const outage = describeError(error).code === DATABASE_UNAVAILABLE;
+      const previous = Number(msg.properties.headers?.[HEADERS.attempts] ?? 0);
+      // A database outage is no fault of the command: it waits and is tried again without
+      // using up its attempts, instead of landing in the dead-letter queue within milliseconds.
+      const attempts = outage ? previous : previous + 1;
+      if (outage) await new Promise((r) => setTimeout(r, OUTAGE_RETRY_MS));
       const reason = `${resolved.pattern} failed (attempt ${attempts}): ${describeError(error).message}`;
-      if (attempts >= this.config.COMMAND_MAX_ATTEMPTS) {
+      if (!outage && attempts >= this.config.COMMAND_MAX_ATTEMPTS) {
         return this.deadLetter(ch, msg, reason);
       }
       this.logger.warn(`${reason}; retrying`);

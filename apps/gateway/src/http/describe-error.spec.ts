@@ -27,6 +27,24 @@ describe('describeError', () => {
     ['a remote not-found', new RemoteError('not-found', 'no'), 404, 'not-found'],
     ['another remote error', new RemoteError('internal', 'boom'), 502, 'internal'],
     [
+      'a remote refusal (already draining)',
+      new RemoteError('conflict', 'draining'),
+      409,
+      'conflict',
+    ],
+    [
+      "the gateway's MySQL unreachable",
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' }),
+      503,
+      'database-unavailable',
+    ],
+    [
+      "a service's MySQL unreachable",
+      new RemoteError('database-unavailable', 'The database is not reachable; retrying.'),
+      503,
+      'database-unavailable',
+    ],
+    [
       'a service that does not answer',
       new QueryTimeoutError('fleet', 'fleet.list', 2000),
       503,
@@ -66,6 +84,13 @@ describe('describeError', () => {
     });
     expect(describeError(new TooManyAttemptsError(119)).message).toMatch(/in 119 seconds\.$/);
     expect(describeError(new TooManyAttemptsError(121)).message).toMatch(/in 3 minutes\.$/);
+  });
+
+  it('should answer a database outage with a plain message, not the raw error', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(describeError(error).message).toBe('The database is not reachable; retrying.');
   });
 
   it('should not leak the message of an unexpected error', () => {

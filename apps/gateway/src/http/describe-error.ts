@@ -1,6 +1,11 @@
 import { HttpException } from '@nestjs/common';
 import { REMOVE_WORKER_CONFLICT } from '@app/contracts';
 import {
+  DATABASE_UNAVAILABLE,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnreachable,
+} from '@app/database/database-errors';
+import {
   BrokerUnavailableError,
   FieldErrors,
   MessageValidationError,
@@ -73,6 +78,13 @@ export function describeError(error: unknown): ErrorAnswer {
   }
   if (error instanceof NotFoundError) {
     return { status: 404, code: 'not-found', message: error.message };
+  }
+  // MySQL down (the gateway's own, or a service's that answered so): a plain 503, no raw error.
+  if (
+    isDatabaseUnreachable(error) ||
+    (error instanceof RemoteError && error.code === DATABASE_UNAVAILABLE)
+  ) {
+    return { status: 503, code: DATABASE_UNAVAILABLE, message: DATABASE_UNAVAILABLE_MESSAGE };
   }
   if (error instanceof RemoteError) {
     if (error.code === 'invalid') {

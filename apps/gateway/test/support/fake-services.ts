@@ -433,3 +433,8 @@ export async function startFakeScaler(
 export async function startFakeMetrics(config: MessagingConfig): Promise<INestMicroservice> {
   return startFake('metrics', config, { controllers: [FakeMetricsController], providers: [] });
 }
+
+/** startFakeJanitor runs a janitor that only answers pings (for `/health`). */
+export async function startFakeJanitor(config: MessagingConfig): Promise<INestMicroservice> {
+  return startFake('janitor', config, { controllers: [], providers: [] });
+}
