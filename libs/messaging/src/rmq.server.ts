@@ -225,7 +225,9 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       // using up its attempts, instead of landing in the dead-letter queue within milliseconds.
       const attempts = outage ? previous : previous + 1;
       if (outage) await new Promise((r) => setTimeout(r, OUTAGE_RETRY_MS));
-      const reason = `${resolved.pattern} failed (attempt ${attempts}): ${describeError(error).message}`;
+      const reason = outage
+        ? `${resolved.pattern} waits for the database (retried every ${OUTAGE_RETRY_MS} ms)`
+        : `${resolved.pattern} failed (attempt ${attempts}): ${describeError(error).message}`;
       if (!outage && attempts >= this.config.COMMAND_MAX_ATTEMPTS) {
         return this.deadLetter(ch, msg, reason);
       }

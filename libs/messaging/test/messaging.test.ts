@@ -32,6 +32,8 @@ class Recorder {
   grows: GrowCommand[] = [];
   events: PoolChanged[] = [];
   failNext = 0;
+  /** Deliveries that fail as if MySQL were down. */
+  outageNext = 0;
   listError = false;
 }
 
@@ -43,6 +45,12 @@ function fleetController(recorder: Recorder) {
       if (recorder.failNext > 0) {
         recorder.failNext -= 1;
         throw new Error('transient failure');
+      }
+      if (recorder.outageNext > 0) {
+        recorder.outageNext -= 1;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), {
+          code: 'ECONNREFUSED',
+        });
       }
       recorder.grows.push(cmd);
     }
@@ -188,6 +196,17 @@ describe('messaging over the real RabbitMQ', () => {
     } finally {
       await conn.close();
     }
+  });
+
+  it('should keep a command that fails on a database outage until the database is back, not dead-letter it', async () => {
+    // More failures than COMMAND_MAX_ATTEMPTS: an ordinary failure would be dead-lettered.
+    recorder.outageNext = config.COMMAND_MAX_ATTEMPTS + 1;
+    const commandId = await bus.command(FLEET_GROW, { count: 1 });
+    await waitFor(() => recorder.grows.find((g) => g.commandId === commandId), {
+      timeoutMs: 60000,
+      what: 'the grow handled once the outage is over',
+    });
+    expect(recorder.outageNext).toBe(0);
   });
 
   it('should retry a failing handler and handle the command on a later attempt', async () => {
