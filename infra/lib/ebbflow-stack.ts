@@ -80,6 +80,8 @@ class FixedImage implements ec2.IMachineImage {
 export class EbbflowStack extends Stack {
   constructor(scope: Construct, id: string, props: EbbflowStackProps) {
     super(scope, id, props);
+    // The manager's IMDSv2 launch template gets a per-stack name (two stacks in one region).
+    this.node.setContext('@aws-cdk/aws-ec2:uniqueImdsv2TemplateName', true);
     const name = props.stackName;
     const arn = (service: string, resource: string, region: string = Aws.REGION) =>
       `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}:${resource}`;
