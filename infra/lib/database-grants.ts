@@ -47,11 +47,14 @@ const quote = (name: string) => `\`${name.replace(/`/g, '')}\``;
  * at start (libs/database ensureDatabase), which MySQL refuses without it even when the database
  * exists; it lets a user create tables, not read or change the other user's.
  */
-export function grantsSql(database = DATABASE_NAME): string[] {
+export function grantsSql(
+  database = DATABASE_NAME,
+  names: { worker: string; manager: string } = { worker: WORKER_DB_USER, manager: MANAGER_DB_USER },
+): string[] {
   const db = quote(database);
   const users = [
-    { user: WORKER_DB_USER, password: '__WORKER_PASSWORD__', tables: WORKER_TABLES },
-    { user: MANAGER_DB_USER, password: '__MANAGER_PASSWORD__', tables: MANAGER_TABLES },
+    { user: names.worker, password: '__WORKER_PASSWORD__', tables: WORKER_TABLES },
+    { user: names.manager, password: '__MANAGER_PASSWORD__', tables: MANAGER_TABLES },
   ];
   const sql = [
     `CREATE DATABASE IF NOT EXISTS ${db} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
@@ -67,7 +70,7 @@ export function grantsSql(database = DATABASE_NAME): string[] {
   }
   for (const table of JANITOR_WIPED_TABLES) {
     // CREATE is only there so that the grant works before the workers have created the table.
-    sql.push(`GRANT SELECT, DELETE, CREATE ON ${db}.${quote(table)} TO '${MANAGER_DB_USER}'@'%'`);
+    sql.push(`GRANT SELECT, DELETE, CREATE ON ${db}.${quote(table)} TO '${names.manager}'@'%'`);
   }
   return sql;
 }
