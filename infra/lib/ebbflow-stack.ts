@@ -20,6 +20,7 @@ import {
   AMQP_PORT,
   AMQP_USER,
   AMQP_VHOST,
+  APP_DIR,
   CLOUDWATCH_NAMESPACE,
   DATABASE_NAME,
   DRAIN_TIMEOUT_S,
@@ -58,6 +59,35 @@ export interface EbbflowStackProps extends StackProps {
   databaseInstanceType: string;
   databaseStorageGb: number;
 }
+
+/**
+ * GRANTS_RUNNER runs the grants file (argv[2]) as the RDS master user: it waits for MySQL to
+ * answer (a fresh instance may still be starting), then runs each statement. The statements are
+ * idempotent, so a replaced manager host runs them again safely.
+ */
+const GRANTS_RUNNER = [
+  'const fs = require("fs");',
+  `const mysql = require("${APP_DIR}/node_modules/mysql2/promise");`,
+  'const master = JSON.parse(process.env.MASTER_JSON);',
+  'const statements = fs.readFileSync(process.argv[2], "utf8").split(";\\n").filter((s) => s.trim());',
+  '(async () => {',
+  '  for (let attempt = 1; ; attempt++) {',
+  '    let conn;',
+  '    try {',
+  '      conn = await mysql.createConnection({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT), user: master.username, password: master.password });',
+  '    } catch (error) {',
+  '      if (attempt >= 120) throw error;',
+  '      console.log(`waiting for MySQL: ${error.message}`);',
+  '      await new Promise((r) => setTimeout(r, 5000));',
+  '      continue;',
+  '    }',
+  '    for (const statement of statements) await conn.query(statement);',
+  '    await conn.end();',
+  '    console.log(`ebbflow: ${statements.length} grant statements applied`);',
+  '    return;',
+  '  }',
+  '})().catch((error) => { console.error(error); process.exit(1); });',
+].join('\n');
 
 /** FixedImage is an AMI given by id (IMachineImage needs an object, not a string). */
 class FixedImage implements ec2.IMachineImage {
@@ -406,15 +436,15 @@ export class EbbflowStack extends Stack {
       'systemctl enable --now docker',
       `docker volume create rabbitmq-data`,
       `docker start rabbitmq 2>/dev/null || docker run -d --name rabbitmq --restart=always -p 127.0.0.1:${AMQP_PORT}:${AMQP_PORT} -v rabbitmq-data:/var/lib/rabbitmq -e RABBITMQ_DEFAULT_USER=${AMQP_USER} -e RABBITMQ_DEFAULT_PASS="$AMQP_PASSWORD" -e RABBITMQ_DEFAULT_VHOST=${AMQP_VHOST} ${RABBITMQ_IMAGE}`,
-      // Database users: the master password stays in a root-only option file, never in argv.
+      // Database users, with mysql2 from the bundle (the client the services use, so the same
+      // authentication plugins); the master credentials go through the environment, never argv.
       'umask 077',
-      'printf \'[client]\\nuser="%s"\\npassword="%s"\\n\' "$(echo "$MASTER_JSON" | field username)" "$(echo "$MASTER_JSON" | field password)" > /root/.ebbflow-master.cnf',
-      `until mysql --defaults-extra-file=/root/.ebbflow-master.cnf -h ${dbHost} -P ${MYSQL_PORT} -e 'SELECT 1' >/dev/null 2>&1; do echo "waiting for MySQL"; sleep 5; done`,
       `cat > /root/ebbflow-grants.sql <<'SQL'\n${grants}\nSQL`,
       // The generated passwords are alphanumeric: safe inside the quotes of the SQL literals.
       'sed -i -e "s/__WORKER_PASSWORD__/$WORKER_DB_PASSWORD/g" -e "s/__MANAGER_PASSWORD__/$MANAGER_DB_PASSWORD/g" /root/ebbflow-grants.sql',
-      `mysql --defaults-extra-file=/root/.ebbflow-master.cnf -h ${dbHost} -P ${MYSQL_PORT} < /root/ebbflow-grants.sql`,
-      'rm -f /root/ebbflow-grants.sql /root/.ebbflow-master.cnf',
+      `cat > /root/ebbflow-grants.js <<'JS'\n${GRANTS_RUNNER}\nJS`,
+      `MASTER_JSON="$MASTER_JSON" DB_HOST=${dbHost} DB_PORT=${MYSQL_PORT} "$NODE" /root/ebbflow-grants.js /root/ebbflow-grants.sql`,
+      'rm -f /root/ebbflow-grants.sql /root/ebbflow-grants.js',
       'umask 022',
       ...writeEnvFile(`${ENV_DIR}/manager.env`, {
         NODE_ENV: { value: 'production' },

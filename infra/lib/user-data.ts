@@ -30,6 +30,8 @@ export function commonSetup(
     'set -euo pipefail',
     // Everything the script prints also lands in a file, for `journalctl`-less debugging.
     'exec > >(tee -a /var/log/ebbflow-user-data.log) 2>&1',
+    // cloud-init runs this without HOME; npm needs one for its cache.
+    'export HOME=/root',
     `dnf install -y nodejs20 nodejs20-npm python3 ${extraPackages.join(' ')}`.trim(),
     // Amazon Linux 2023 names the binaries of its nodejs20 package node-20 and npm-20.
     'NODE=$(command -v node-20 || command -v node)',

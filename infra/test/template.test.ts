@@ -338,7 +338,11 @@ describe('the manager host', () => {
     expect(script).toContain(
       "CREATE USER IF NOT EXISTS 'ebbflow_manager'@'%' IDENTIFIED BY '__MANAGER_PASSWORD__'",
     );
-    expect(script).toContain('--defaults-extra-file=/root/.ebbflow-master.cnf');
+    // The master credentials reach the runner through its environment, not its command line.
+    expect(script).toMatch(
+      /MASTER_JSON="\$MASTER_JSON" DB_HOST=\{GetAtt:Database[0-9A-F]+\.Endpoint\.Address\} DB_PORT=3306 "\$NODE" \/root\/ebbflow-grants\.js \/root\/ebbflow-grants\.sql/,
+    );
+    expect(script).toContain('rm -f /root/ebbflow-grants.sql /root/ebbflow-grants.js');
   });
 
   it('should require IMDSv2 on the manager host too, with a per-stack template name', () => {
