@@ -90,6 +90,9 @@ export function systemdUnit(unit: SystemdUnit): string[] {
     `Description=${unit.description}`,
     `After=${after}`,
     `Wants=${after}`,
+    // Never give up restarting (systemd's default stops after 5 starts in 10 s, e.g. while the
+    // database is not reachable yet).
+    'StartLimitIntervalSec=0',
     '[Service]',
     'User=ebbflow',
     `WorkingDirectory=${APP_DIR}`,

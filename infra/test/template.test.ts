@@ -191,6 +191,7 @@ describe("the workers' launch template", () => {
     expect(script).toContain('EnvironmentFile=/etc/ebbflow/worker.env');
     expect(script).toContain('ExecStart=$NODE --enable-source-maps dist/apps/worker/src/main.js');
     expect(script).toContain('Restart=always');
+    expect(script).toContain('StartLimitIntervalSec=0');
     expect(script).toContain('systemctl enable --now ebbflow-worker.service');
   });
 
