@@ -23,5 +23,7 @@ module.exports = {
       testMatch: ['<rootDir>/apps/*/test/**/*.test.ts', '<rootDir>/libs/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/jest.integration-setup.ts'],
     },
+    // The AWS deploy kit (infra/): aws-cdk-lib resolves from infra/node_modules (npm ci --prefix infra).
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/infra/test/**/*.test.ts'] },
   ],
 };

@@ -45,7 +45,8 @@ const only = parseOnly(process.argv.slice(2));
 const env = { ...process.env };
 env.CLOUD_PROVIDER = env.CLOUD_PROVIDER || 'local';
 env.S3_PORT = env.S3_PORT || '4569';
-env.S3_ENDPOINT = env.S3_ENDPOINT || `http://127.0.0.1:${env.S3_PORT}`;
+// Local mode only: on AWS an endpoint would send the services' S3 calls to a local server.
+if (env.CLOUD_PROVIDER === 'local') env.S3_ENDPOINT = env.S3_ENDPOINT || `http://127.0.0.1:${env.S3_PORT}`;
 env.S3_DIRECTORY = env.S3_DIRECTORY || path.join(root, 'var', 's3');
 env.FLEET_STATE_DIR = env.FLEET_STATE_DIR || path.join(root, 'var', 'fleet');
 env.WORKER_ENTRY = env.WORKER_ENTRY || dist('apps/worker/src/main.js');
