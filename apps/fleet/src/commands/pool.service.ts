@@ -3,6 +3,7 @@ import {
   GrowCommand,
   MAX_DESIRED,
   PoolChanged,
+  PoolChangeSource,
   SetDesiredCommand,
   ShrinkCommand,
   TerminateAllCommand,
@@ -61,6 +62,7 @@ export class PoolService {
         command.commandId,
         (d) => d + command.count,
         withReason(`grow by ${command.count}`, command.reason),
+        'manual',
       ),
     );
   }
@@ -74,6 +76,7 @@ export class PoolService {
         command.commandId,
         (d) => d - command.count,
         withReason(`shrink by ${command.count}`, command.reason),
+        'manual',
       ),
     );
   }
@@ -87,7 +90,14 @@ export class PoolService {
         `${direction} to ${command.desired} by ${command.source}`,
         command.reason,
       );
-      return this.resize(repo, now, command.commandId, () => command.desired, cause);
+      return this.resize(
+        repo,
+        now,
+        command.commandId,
+        () => command.desired,
+        cause,
+        command.source,
+      );
     });
   }
 
@@ -110,7 +120,7 @@ export class PoolService {
         result: {
           pool:
             next !== current
-              ? poolChanged(next, current, cause, command.commandId, now)
+              ? poolChanged(next, current, cause, command.commandId, now, 'manual')
               : undefined,
           drained: [drained],
         },
@@ -135,7 +145,10 @@ export class PoolService {
       return {
         outcome: `desired ${current} -> 0; draining ${drained.length}`,
         result: {
-          pool: current !== 0 ? poolChanged(0, current, cause, command.commandId, now) : undefined,
+          pool:
+            current !== 0
+              ? poolChanged(0, current, cause, command.commandId, now, 'shutdown')
+              : undefined,
           drained,
         },
       };
@@ -153,6 +166,7 @@ export class PoolService {
     commandId: string,
     target: (current: number) => number,
     cause: string,
+    source: PoolChangeSource,
   ): Promise<CommandOutcome<PoolChange>> {
     const current = (await repo.getDesired())?.desired ?? 0;
     const next = Math.max(0, Math.min(MAX_DESIRED, target(current)));
@@ -175,7 +189,7 @@ export class PoolService {
     }
     return {
       outcome: `desired ${current} -> ${next}` + (launches ? `; ${launches} launch(es)` : ''),
-      result: { pool: poolChanged(next, current, cause, commandId, now), drained: [] },
+      result: { pool: poolChanged(next, current, cause, commandId, now, source), drained: [] },
     };
   }
 
@@ -246,6 +260,14 @@ function poolChanged(
   cause: string,
   commandId: string,
   at: Date,
+  source: PoolChangeSource,
 ): PoolChanged {
-  return { desired, previous, cause: cause.slice(0, 500), commandId, at: at.toISOString() };
+  return {
+    desired,
+    previous,
+    cause: cause.slice(0, 500),
+    commandId,
+    source,
+    at: at.toISOString(),
+  };
 }
