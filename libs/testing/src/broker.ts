@@ -18,7 +18,15 @@ export async function deleteNamespace(namespace: string, url = testAmqpUrl): Pro
     const services: ServiceName[] = [...MANAGER_SERVICES, 'gateway'];
     for (const service of services) {
       const names = queueNames(service, namespace);
-      for (const queue of [names.commands, names.queries, names.events, names.deadLetter]) {
+      const { legacy } = names;
+      for (const queue of [
+        names.commands,
+        names.queries,
+        names.events,
+        names.deadLetter,
+        legacy.events,
+        legacy.deadLetter,
+      ]) {
         await channel.deleteQueue(queue);
       }
     }
