@@ -14,6 +14,7 @@ import {
 import { MessageBus, MessagingConfig, RmqServer } from '@app/messaging';
 import { deleteNamespace, testMessagingConfig, waitFor } from '@app/testing';
 import amqplib, { ChannelModel } from 'amqplib';
+import { randomUUID } from 'crypto';
 
 /** start runs one RmqServer for `service` with `controller`'s handlers. */
 async function start(
@@ -135,6 +136,42 @@ describe('dead-letter queues hold only real failures (RabbitMQ)', () => {
     expect(await depth(names('fleet').deadLetter)).toBe(0);
     expect(handled.snapshots).toEqual([]);
   });
+
+  it.each([
+    ['__proto__', '"__proto__":{"count":20}'],
+    ['constructor', '"constructor":{"prototype":{"count":20}}'],
+    ['hasOwnProperty', '"hasOwnProperty":1'],
+    ['extra', '"extra":1'],
+  ])(
+    'should dead-letter a command with the extra key %s, with the reason, without calling the handler',
+    async (key, extra) => {
+      const q = names('fleet').deadLetter;
+      const calls = handled.grows.length;
+      const commandId = randomUUID();
+      const ch = await amqp.createConfirmChannel();
+      // Raw bytes, as an attacker or a buggy producer would send them (MessageBus validates first).
+      const body = `{"pattern":"${FLEET_GROW.pattern}","data":{"count":1,"commandId":"${commandId}",${extra}}}`;
+      ch.sendToQueue(names('fleet').commands, Buffer.from(body), {
+        persistent: true,
+        messageId: commandId,
+      });
+      await ch.waitForConfirms();
+      await ch.close();
+      const get = await amqp.createChannel();
+      try {
+        const dead = await waitFor(() => get.get(q, { noAck: true }), {
+          what: `the command with ${key} in the DLQ`,
+        });
+        expect(dead.properties.messageId).toBe(commandId);
+        expect(String(dead.properties.headers?.[HEADERS.error])).toBe(
+          `Invalid fleet.grow payload: ${key}: property ${key} should not exist`,
+        );
+      } finally {
+        await get.close();
+      }
+      expect(handled.grows).toHaveLength(calls);
+    },
+  );
 
   it(`should declare every dead-letter queue bounded: at most ${DEAD_LETTER_MAX_LENGTH} messages, the oldest dropped`, async () => {
     const ch = await amqp.createChannel();
