@@ -159,7 +159,7 @@ describe('dead-letter queues hold only real failures (RabbitMQ)', () => {
       await ch.close();
       const get = await amqp.createChannel();
       try {
-        const dead = await waitFor(() => get.get(q, { noAck: true }), {
+        const dead = await waitFor(async () => (await get.get(q, { noAck: true })) || null, {
           what: `the command with ${key} in the DLQ`,
         });
         expect(dead.properties.messageId).toBe(commandId);
