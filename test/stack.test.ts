@@ -1,6 +1,6 @@
 import { ORIGINAL_POLICY } from '@app/contracts';
-import { isAlive, launchChromium, waitFor } from '@app/testing';
-import { execFileSync } from 'child_process';
+import { isAlive, launchChromium, testAmqpUrl, waitFor } from '@app/testing';
+import amqplib from 'amqplib';
 import { mkdirSync } from 'fs';
 import path from 'path';
 import {
@@ -24,13 +24,17 @@ describe('npm start (the whole stack, local mode)', () => {
   const serviceProcess = (entry: string) => stack.servicePid(entry);
 
   beforeAll(async () => {
-    stack = await startStackProcess({
-      // The original project's minutes, as seconds, so that a whole grow/shrink cycle fits a test.
-      SCALER_INTERVAL_S: '2',
-      SCALER_WINDOW_S: '4',
-      SCALER_COOLDOWN_S: '6',
-      SCALER_WARMUP_S: '3',
-    });
+    stack = await startStackProcess(
+      {
+        // The original project's minutes, as seconds, so that a whole grow/shrink cycle fits a test.
+        SCALER_INTERVAL_S: '2',
+        SCALER_WINDOW_S: '4',
+        SCALER_COOLDOWN_S: '6',
+        SCALER_WARMUP_S: '3',
+      },
+      // Its own vhost: the reconnect test drops the stack's broker connections, nobody else's.
+      { ownVhost: true },
+    );
     ports = stack.ports;
     password = stack.password;
   });
@@ -181,8 +185,22 @@ describe('npm start (the whole stack, local mode)', () => {
     );
   });
 
-  it('should come back by itself after the broker drops every connection', async () => {
-    execFileSync('rabbitmqctl', ['close_all_connections', 'ebbflow stack test']);
+  it('should come back by itself after the broker drops every connection of its vhost', async () => {
+    const probe = await amqplib.connect(testAmqpUrl); // outside the vhost: must stay open
+    let probeClosed = false;
+    probe.on('close', () => (probeClosed = true));
+    const before = await stack.vhost!.connectionPids();
+    await stack.vhost!.closeConnections('ebbflow stack test');
+    // The drop really happened: every service reconnected with a new connection.
+    await waitFor(
+      async () => {
+        const now = await stack.vhost!.connectionPids();
+        return now.length >= before.length && now.every((pid) => !before.includes(pid));
+      },
+      { timeoutMs: 30000, what: 'new connections instead of the dropped ones' },
+    );
+    expect(probeClosed).toBe(false);
+    await probe.close();
     const health = await waitFor(
       async () => {
         const res = await fetch(`http://127.0.0.1:${ports.gateway}/health`);

@@ -4,6 +4,7 @@ import {
   freePort,
   isAlive,
   testDatabaseUrl,
+  TestVhost,
   uniqueName,
   waitFor,
 } from '@app/testing';
@@ -48,6 +49,8 @@ export interface StackProcess {
   password: string;
   stateDir: string;
   databaseUrl: string;
+  /** The stack's own broker vhost, when started with `{ ownVhost: true }`. */
+  vhost?: TestVhost;
   /** Everything the stack printed so far. */
   output(): string;
   /** The pid of the service whose command line contains `entry` (e.g. apps/scaler/src/main.js). */
@@ -63,9 +66,14 @@ export interface StackProcess {
 /**
  * startStackProcess runs the whole stack as `npm start` does (scripts/start.js on the built
  * dist/), on free ports, with its own database, broker namespace, S3 folder and fleet state
- * folder. `env` adds or overrides variables (fast timings for tests).
+ * folder. `env` adds or overrides variables (fast timings for tests). `ownVhost` runs it in a
+ * broker vhost of its own (AMQP_URL …/<vhost>), for a test that drops the stack's connections.
  */
-export async function startStackProcess(env: Record<string, string> = {}): Promise<StackProcess> {
+export async function startStackProcess(
+  env: Record<string, string> = {},
+  { ownVhost = false } = {},
+): Promise<StackProcess> {
+  const vhost = ownVhost ? await TestVhost.create('ebbflow-stack') : undefined;
   const dbUrl = testDatabaseUrl('ebbflow_stack');
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'ebbflow-stack-'));
   const stateDir = path.join(tmp, 'fleet');
@@ -92,6 +100,7 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
       FLEET_STATE_DIR: stateDir,
       DATABASE_URL: dbUrl,
       AMQP_NAMESPACE: namespace,
+      ...(vhost ? { AMQP_URL: vhost.url } : {}),
       MANAGER_PASSWORD: password,
       METRICS_POLL_S: '1',
       BALANCER_HEALTH_INTERVAL_MS: '500',
@@ -114,6 +123,7 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
     password,
     stateDir,
     databaseUrl: dbUrl,
+    vhost,
     output: () => output,
     servicePid(entry) {
       remember();
@@ -154,7 +164,8 @@ export async function startStackProcess(env: Record<string, string> = {}): Promi
       for (const pid of seen) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
       rmSync(tmp, { recursive: true, force: true });
       await dropDatabase(dbUrl);
-      await deleteNamespace(namespace);
+      if (vhost) await vhost.delete();
+      else await deleteNamespace(namespace);
     },
   };
   return stack;

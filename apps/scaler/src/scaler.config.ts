@@ -20,6 +20,11 @@ export const SCALER_ENV = {
   SCALER_COOLDOWN_S: env.number(DEFAULT_COOLDOWN_S, 0, DAY_S),
   /** Seconds after its launch during which a worker's CPU is not counted. */
   SCALER_WARMUP_S: env.number(DEFAULT_WARMUP_S, 0, DAY_S),
+  /**
+   * A manual change of the size (grow, shrink, terminate from the manager) starts the cooldown,
+   * so the auto-scaler does not undo it at its next evaluation (DESIGN.md).
+   */
+  SCALER_HONOR_MANUAL_COOLDOWN: env.bool(true),
   /** Without a fleet snapshot for this long, the pool is asked for (FLEET_LIST). */
   SCALER_FLEET_REFRESH_S: env.number(30, 0.1, DAY_S),
   /** Days of decisions kept in `scaling_decisions`. */

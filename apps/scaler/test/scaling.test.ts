@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestMicroservice } from '@nestjs/common';
 import {
+  FLEET_POOL_CHANGED,
   ORIGINAL_POLICY,
   SCALER_DECISION,
   SCALER_DECISIONS,
@@ -118,5 +119,37 @@ describe('scaler over the bus (RabbitMQ + MySQL, a fake fleet and fake samples)'
     // 80% would grow the pool, but the shrink a few seconds ago started a 60 s cooldown.
     expect(first.reason).toBe('hold-cooldown');
     expect(state.commands).toHaveLength(2);
+  });
+
+  it.each([
+    ['true', 'should start the cooldown on a manual change, so the scaler does not undo it', true],
+    ['false', 'should ignore manual changes with SCALER_HONOR_MANUAL_COOLDOWN=false', false],
+  ])('SCALER_HONOR_MANUAL_COOLDOWN=%s: %s', async (honor, _name, holds) => {
+    await scaler!.close();
+    scaler = undefined;
+    world.cpu = 15; // within the thresholds: every decision is a hold, none changes the size
+    await startScaler({ SCALER_COOLDOWN_S: '30', SCALER_HONOR_MANUAL_COOLDOWN: honor });
+    const seen = decisions().length;
+    const manualAt = new Date();
+    await bus.emit(FLEET_POOL_CHANGED, {
+      desired: state.desired,
+      previous: state.desired - 1,
+      cause: 'grow by 1 (manual: New)',
+      source: 'manual',
+      commandId: 'manual-test',
+      at: manualAt.toISOString(),
+    });
+    // The scaler's own last change (the shrink) is older than 30 s only in the second case, so
+    // look at the message: a manual hold names the manual change.
+    const after = await waitFor(
+      () => decisions().find((d, i) => i >= seen && Date.parse(d.at) > manualAt.getTime() + 600),
+      { what: 'a decision after the manual change' },
+    );
+    if (holds) {
+      expect(after.reason).toBe('hold-cooldown');
+      expect(after.message).toMatch(/^manual change \d+ s ago, within the 30 s cooldown: keeping /);
+    } else {
+      expect(after.message).not.toMatch(/^manual change/);
+    }
   });
 });

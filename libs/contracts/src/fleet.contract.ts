@@ -77,6 +77,10 @@ export interface RemoveWorkerReply {
 /** REMOVE_WORKER_CONFLICT is the error code of a removal that cannot be carried out (409). */
 export const REMOVE_WORKER_CONFLICT = 'conflict';
 
+/** POOL_CHANGE_SOURCES name who changed the desired size; 'manual' is an operator (the manager). */
+export const POOL_CHANGE_SOURCES = ['scaler', 'manual', 'start', 'shutdown'] as const;
+export type PoolChangeSource = (typeof POOL_CHANGE_SOURCES)[number];
+
 /** SetDesiredCommand sets the desired size (the scaler's decisions arrive this way). */
 export class SetDesiredCommand extends CommandDto {
   @IsInt()
@@ -85,8 +89,8 @@ export class SetDesiredCommand extends CommandDto {
   desired!: number;
 
   /** Who asked: 'scaler', 'manual', 'start'. */
-  @IsIn(['scaler', 'manual', 'start', 'shutdown'])
-  source!: 'scaler' | 'manual' | 'start' | 'shutdown';
+  @IsIn(POOL_CHANGE_SOURCES)
+  source!: PoolChangeSource;
 }
 
 /** TerminateAllCommand drains and terminates every worker and sets the desired size to 0. */
@@ -172,6 +176,14 @@ export class PoolChanged {
   @IsOptional()
   @IsString()
   commandId?: string;
+
+  /**
+   * Who changed the size (grow, shrink, terminate: 'manual'); the scaler starts its cooldown on a
+   * manual change. Optional: a fleet of an older version does not send it.
+   */
+  @IsOptional()
+  @IsIn(POOL_CHANGE_SOURCES)
+  source?: PoolChangeSource;
 
   @IsISO8601()
   at!: string;

@@ -133,6 +133,18 @@ export interface PolicyView {
   updatedAt: string | null;
 }
 
+/**
+ * HOLD_LAUNCHING: the CPU is high but part of the desired pool is not in service yet (launching,
+ * failing its health checks, or its launch failed): growing again would count capacity that does
+ * not serve (issue #9: 4 → 8 → 10 while 2 workers served).
+ */
+export const HOLD_LAUNCHING = 'hold-launching';
+/**
+ * HOLD_NO_SAMPLES: workers are in service but none sent a CPU sample in the window, as when they
+ * are too overloaded to answer the metrics scrape; the pool is never shrunk on that.
+ */
+export const HOLD_NO_SAMPLES = 'hold-no-samples';
+
 /** Reason codes of a scaling decision; logged, stored, shown in the UI. */
 export const DECISION_REASONS = [
   'grow',
@@ -140,6 +152,8 @@ export const DECISION_REASONS = [
   'hold-within-thresholds',
   'hold-cooldown',
   'hold-no-data',
+  HOLD_NO_SAMPLES,
+  HOLD_LAUNCHING,
   'hold-at-max',
   'hold-at-min',
   'clamp-to-min',

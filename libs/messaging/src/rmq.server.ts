@@ -1,6 +1,7 @@
 import { Logger, Type } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import {
+  DEAD_LETTER_MAX_LENGTH,
   exchangeNames,
   findMessageDef,
   HEADERS,
@@ -60,6 +61,8 @@ export class RmqServer extends Server implements CustomTransportStrategy {
   private readonly names;
   private readonly exchanges;
   private readonly startedAt = Date.now();
+  /** The version-1 queues are looked at once per process, not at every reconnect. */
+  private legacyRetired = false;
   protected readonly logger: Logger;
 
   private readonly onSystemShutdown: (() => void) | null;
@@ -124,25 +127,84 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       .catch((error: Error) => callback(error));
   }
 
+  /**
+   * declare asserts the service's exchanges and queues. The dead-letter queue holds only what
+   * failed validation or handling (published there by deadLetter), at most
+   * DEAD_LETTER_MAX_LENGTH, dropping the oldest. The events queue has no dead-letter exchange:
+   * a routine event nobody read within EVENT_QUEUE_TTL_MS is dropped, not dead-lettered (issue
+   * #9: ~30 expired `fleet.snapshot` a minute piled up in the DLQs of a stopped metrics and
+   * scaler).
+   */
   private async declare(ch: ConfirmChannel, eventPatterns: string[]): Promise<void> {
-    const dl = {
-      'x-dead-letter-exchange': this.exchanges.deadLetter,
-      'x-dead-letter-routing-key': this.names.deadLetterKey,
-    };
-    await ch.assertExchange(this.exchanges.deadLetter, 'direct', { durable: true });
-    await ch.assertExchange(this.exchanges.events, 'topic', { durable: true });
-    await ch.assertQueue(this.names.deadLetter, { durable: true });
-    await ch.bindQueue(this.names.deadLetter, this.exchanges.deadLetter, this.names.deadLetterKey);
-    await ch.assertQueue(this.names.commands, { durable: true, arguments: dl });
-    await ch.assertQueue(this.names.queries, { durable: false });
+    const { names, exchanges } = this;
+    await ch.assertExchange(exchanges.deadLetter, 'direct', { durable: true });
+    await ch.assertExchange(exchanges.events, 'topic', { durable: true });
+    await ch.assertQueue(names.deadLetter, {
+      durable: true,
+      arguments: { 'x-max-length': DEAD_LETTER_MAX_LENGTH, 'x-overflow': 'drop-head' },
+    });
+    await ch.bindQueue(names.deadLetter, exchanges.deadLetter, names.deadLetterKey);
+    // The commands queue keeps the arguments it always had (changing them fails on brokers that
+    // have it): the broker itself never dead-letters a command (no TTL, no reject), but if it
+    // did, it would land here too.
+    await ch.bindQueue(names.deadLetter, exchanges.deadLetter, names.legacy.deadLetterKey);
+    await ch.assertQueue(names.commands, {
+      durable: true,
+      arguments: {
+        'x-dead-letter-exchange': exchanges.deadLetter,
+        'x-dead-letter-routing-key': names.legacy.deadLetterKey,
+      },
+    });
+    await ch.assertQueue(names.queries, { durable: false });
     if (eventPatterns.length) {
-      await ch.assertQueue(this.names.events, {
+      await ch.assertQueue(names.events, {
         durable: true,
-        arguments: { ...dl, 'x-message-ttl': EVENT_QUEUE_TTL_MS },
+        arguments: { 'x-message-ttl': EVENT_QUEUE_TTL_MS },
       });
       for (const pattern of eventPatterns) {
-        await ch.bindQueue(this.names.events, this.exchanges.events, pattern);
+        await ch.bindQueue(names.events, exchanges.events, pattern);
       }
+    }
+    if (!this.legacyRetired) await this.retireLegacyQueues();
+  }
+
+  /**
+   * retireLegacyQueues upgrades a broker that has the queues of version 1, whose arguments differ
+   * (a durable queue's arguments cannot change: assertQueue fails with PRECONDITION_FAILED, and
+   * management-API policies are not available to us), so version 2 uses new names. The old events
+   * queue is deleted: it would keep collecting events and dead-lettering them when they expire;
+   * what it held is at most EVENT_QUEUE_TTL_MS of routine events (and a stale shutdown at most).
+   * The old dead-letter queue is deleted when empty, else left for the operator, who may want to
+   * read real failures in it; nothing routes to it any more but the commands queue's unused
+   * dead-letter key.
+   */
+  private async retireLegacyQueues(): Promise<void> {
+    const model = this.connection?.manager.connection;
+    if (!model) return;
+    this.legacyRetired = true;
+    // A channel of its own: a failing check (404) closes that channel, not the consumer's.
+    const scratch = await model.createChannel();
+    scratch.on('error', () => undefined);
+    try {
+      const { messageCount } = await scratch.deleteQueue(this.names.legacy.events);
+      if (messageCount > 0) {
+        this.logger.log(
+          `removed the old events queue ${this.names.legacy.events} (${messageCount} unread events)`,
+        );
+      }
+      const old = await scratch.checkQueue(this.names.legacy.deadLetter);
+      if (old.messageCount === 0) {
+        await scratch.deleteQueue(old.queue, { ifEmpty: true });
+        return;
+      }
+      this.logger.warn(
+        `the old dead-letter queue ${old.queue} holds ${old.messageCount} messages from before the upgrade ` +
+          `(new ones go to ${this.names.deadLetter}); delete it when read: rabbitmqctl delete_queue ${old.queue}`,
+      );
+    } catch {
+      // No old dead-letter queue (a fresh broker): nothing to say.
+    } finally {
+      await scratch.close().catch(() => undefined);
     }
   }
 

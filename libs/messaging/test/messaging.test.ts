@@ -21,11 +21,9 @@ import {
   RmqServer,
   RpcErrorPassthroughFilter,
 } from '@app/messaging';
-import { deleteNamespace, testMessagingConfig, waitFor } from '@app/testing';
+import { testAmqpUrl, testMessagingConfig, TestVhost, waitFor } from '@app/testing';
 import amqplib from 'amqplib';
-import { execFile } from 'child_process';
 import { randomUUID } from 'crypto';
-import { promisify } from 'util';
 
 /** Records what the fake "fleet" handled, shared by the controller and the test. */
 class Recorder {
@@ -95,7 +93,10 @@ async function queueDepth(url: string, queue: string): Promise<number> {
   }
 }
 
-describe('messaging over the real RabbitMQ', () => {
+describe('messaging over the real RabbitMQ (in a vhost of its own)', () => {
+  // Its own vhost, so dropping connections (the reconnect test) drops no one else's; the '/' in
+  // its name makes every connection go through a percent-encoded vhost path (…/ebbflow-test%2F…).
+  let vhost: TestVhost;
   let config: MessagingConfig;
   let bus: MessageBus;
   let fleet: { app: INestMicroservice; server: RmqServer } | undefined;
@@ -103,15 +104,39 @@ describe('messaging over the real RabbitMQ', () => {
   const shutdowns: number[] = [];
 
   beforeAll(async () => {
-    config = { ...testMessagingConfig(), AMQP_PREFETCH: 1 };
+    vhost = await TestVhost.create('ebbflow-test/messaging');
+    config = { ...testMessagingConfig(), AMQP_URL: vhost.url, AMQP_PREFETCH: 1 };
     bus = new MessageBus('gateway', config);
     fleet = await startFleet(config, recorder, () => shutdowns.push(Date.now()));
   });
 
   afterAll(async () => {
     await fleet?.app.close();
-    await bus.close();
-    await deleteNamespace(config.AMQP_NAMESPACE);
+    await bus?.close();
+    // Deleting the vhost deletes every queue and exchange of the test with it.
+    await vhost?.delete();
+  });
+
+  it('should reach the vhost named in AMQP_URL (percent-encoded path)', async () => {
+    expect(config.AMQP_URL).toMatch(/:5672\/ebbflow-test%2Fmessaging-[0-9a-f]{8}$/);
+    // The bus's and the server's connections are in that vhost, not in the default one.
+    await waitFor(async () => (await vhost.connectionPids()).length >= 2, {
+      what: 'connections in the test vhost',
+    });
+    const names = queueNames('fleet', config.AMQP_NAMESPACE);
+    const inVhost = await amqplib.connect(config.AMQP_URL);
+    const inDefault = await amqplib.connect(testAmqpUrl);
+    try {
+      await expect((await inVhost.createChannel()).checkQueue(names.commands)).resolves.toEqual(
+        expect.objectContaining({ queue: names.commands }),
+      );
+      const ch = await inDefault.createChannel();
+      ch.on('error', () => undefined);
+      await expect(ch.checkQueue(names.commands)).rejects.toThrow(/NOT_FOUND/);
+    } finally {
+      await inVhost.close();
+      await inDefault.close();
+    }
   });
 
   it('should deliver a command from one service to its owner and answer a query', async () => {
@@ -235,16 +260,34 @@ describe('messaging over the real RabbitMQ', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('should consume again after the broker closes every connection', async () => {
-    await promisify(execFile)('rabbitmqctl', ['close_all_connections', 'ebbflow reconnect test']);
-    await waitFor(() => !bus.isConnected || !fleet!.server.isConnected, {
-      timeoutMs: 5000,
-      what: 'the connections to drop',
-    }).catch(() => undefined);
-    await waitFor(() => bus.isConnected && fleet!.server.isConnected, {
-      timeoutMs: 30000,
-      what: 'reconnection',
-    });
+  it("should consume again after the broker closes every connection of its vhost, and close no other vhost's", async () => {
+    // A connection of the same broker outside the vhost, opened before: it must survive.
+    const probe = await amqplib.connect(testAmqpUrl);
+    let probeClosed = false;
+    probe.on('close', () => (probeClosed = true));
+    probe.on('error', () => undefined);
+    const before = await vhost.connectionPids();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    try {
+      await vhost.closeConnections('ebbflow reconnect test');
+      // The disconnect really happened: none of the old connections is left, and the bus and the
+      // server opened new ones (the broker gives every connection a new pid).
+      await waitFor(
+        async () => {
+          const now = await vhost.connectionPids();
+          return now.length >= before.length && now.every((pid) => !before.includes(pid));
+        },
+        { timeoutMs: 30000, what: 'the old connections gone and new ones open' },
+      );
+      await waitFor(() => bus.isConnected && fleet!.server.isConnected, {
+        timeoutMs: 30000,
+        what: 'reconnection',
+      });
+      expect(probeClosed).toBe(false);
+      await (await probe.createChannel()).checkExchange('amq.direct');
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
     const commandId = await waitFor(() => bus.command(FLEET_GROW, { count: 1 }), {
       timeoutMs: 20000,
       what: 'a command to be accepted',

@@ -3,6 +3,7 @@ import {
   GrowCommand,
   MAX_DESIRED,
   PoolChanged,
+  PoolChangeSource,
   REMOVE_WORKER_CONFLICT,
   RemoveWorkerQuery,
   RemoveWorkerReply,
@@ -67,6 +68,7 @@ export class PoolService {
         command.commandId,
         (d) => d + command.count,
         withReason(`grow by ${command.count}`, command.reason),
+        'manual',
       ),
     );
   }
@@ -80,6 +82,7 @@ export class PoolService {
         command.commandId,
         (d) => d - command.count,
         withReason(`shrink by ${command.count}`, command.reason),
+        'manual',
       ),
     );
   }
@@ -93,7 +96,14 @@ export class PoolService {
         `${direction} to ${command.desired} by ${command.source}`,
         command.reason,
       );
-      return this.resize(repo, now, command.commandId, () => command.desired, cause);
+      return this.resize(
+        repo,
+        now,
+        command.commandId,
+        () => command.desired,
+        cause,
+        command.source,
+      );
     });
   }
 
@@ -183,7 +193,7 @@ export class PoolService {
     await repo.setDesired(next, cause, now);
     return {
       text: `desired ${current} -> ${next}`,
-      changed: poolChanged(next, current, cause, commandId, now),
+      changed: poolChanged(next, current, cause, commandId, now, 'manual'),
     };
   }
 
@@ -204,7 +214,10 @@ export class PoolService {
       return {
         outcome: `desired ${current} -> 0; draining ${drained.length}`,
         result: {
-          pool: current !== 0 ? poolChanged(0, current, cause, command.commandId, now) : undefined,
+          pool:
+            current !== 0
+              ? poolChanged(0, current, cause, command.commandId, now, 'shutdown')
+              : undefined,
           drained,
         },
       };
@@ -222,6 +235,7 @@ export class PoolService {
     commandId: string,
     target: (current: number) => number,
     cause: string,
+    source: PoolChangeSource,
   ): Promise<CommandOutcome<PoolChange>> {
     const current = (await repo.getDesired())?.desired ?? 0;
     const next = Math.max(0, Math.min(MAX_DESIRED, target(current)));
@@ -244,7 +258,7 @@ export class PoolService {
     }
     return {
       outcome: `desired ${current} -> ${next}` + (launches ? `; ${launches} launch(es)` : ''),
-      result: { pool: poolChanged(next, current, cause, commandId, now), drained: [] },
+      result: { pool: poolChanged(next, current, cause, commandId, now, source), drained: [] },
     };
   }
 
@@ -340,6 +354,14 @@ function poolChanged(
   cause: string,
   commandId: string,
   at: Date,
+  source: PoolChangeSource,
 ): PoolChanged {
-  return { desired, previous, cause: cause.slice(0, 500), commandId, at: at.toISOString() };
+  return {
+    desired,
+    previous,
+    cause: cause.slice(0, 500),
+    commandId,
+    source,
+    at: at.toISOString(),
+  };
 }

@@ -66,6 +66,7 @@ export class FleetStartup implements OnApplicationBootstrap {
       desired: decision.desired,
       previous: stored?.desired ?? 0,
       cause: decision.cause,
+      source: 'start',
       at: now.toISOString(),
     });
   }

@@ -1,4 +1,10 @@
-import { DecisionReason, ScalingPolicy, TargetHealth } from '@app/contracts';
+import {
+  DecisionReason,
+  HOLD_LAUNCHING,
+  HOLD_NO_SAMPLES,
+  ScalingPolicy,
+  TargetHealth,
+} from '@app/contracts';
 
 /** DEFAULT_INTERVAL_S: the original scaler evaluated the policy once a minute. */
 export const DEFAULT_INTERVAL_S = 60;
@@ -22,7 +28,10 @@ export interface DecisionSample {
   cpuPercent: number | null;
 }
 
-/** DecisionWorker is a worker in service (state running), as the fleet last reported it. */
+/**
+ * DecisionWorker is a running worker as the fleet last reported it; only a `healthy` one is in
+ * service (`initial`: still passing its first health checks, `unhealthy`, `draining`: not).
+ */
 export interface DecisionWorker {
   id: string;
   launchedAt: Date;
@@ -44,13 +53,18 @@ export type PolicyValues = Pick<
 /** ScaleInput is everything decideScale needs; time comes in as `now`, never from a clock. */
 export interface ScaleInput {
   samples: DecisionSample[];
+  /** The running workers (the fleet snapshot's workers in state `running`). */
   workers: DecisionWorker[];
+  /** Workers launched but not running yet (the snapshot's workers in state `pending`). */
+  launching: number;
   /** The pool's desired size now (the fleet snapshot's `desired`). */
   currentSize: number;
   /** The saved policy, or null before one is saved. */
   policy: PolicyValues | null;
-  /** When the scaler last changed the size (null: never). */
+  /** When the size last changed, by the scaler or (when honoured) by hand (null: never). */
   lastChangeAt: Date | null;
+  /** Who made that change (default 'scaler'); only the message depends on it. */
+  lastChangeBy?: 'scaler' | 'manual';
   now: Date;
   windowS: number;
   cooldownS: number;
@@ -74,7 +88,14 @@ interface Measurement {
   /** Workers in service and warmed up but without a CPU sample in the window. */
   missing: number;
   warming: number;
+  /** Running workers not healthy (initial, unhealthy, draining): not counted. */
   unhealthy: number;
+  /** Healthy running workers: the capacity in service (warming ones included). */
+  inService: number;
+  /** Workers on their way into service: pending, or running with health `initial`. */
+  starting: number;
+  /** Running workers failing their health checks. */
+  failing: number;
   /** Age in seconds of the newest usable sample when every one is older than the window. */
   staleAgeS: number | null;
 }
@@ -124,6 +145,9 @@ function measure(input: ScaleInput): Measurement {
     missing,
     warming,
     unhealthy: input.workers.length - healthy.length,
+    inService: healthy.length,
+    starting: input.launching + input.workers.filter((w) => w.health === 'initial').length,
+    failing: input.workers.filter((w) => w.health === 'unhealthy').length,
     staleAgeS:
       counted === 0 && Number.isFinite(newestOld) ? Math.round((nowMs - newestOld) / 1000) : null,
   };
@@ -141,12 +165,20 @@ function leftOut(m: Measurement, withMissing = true): string {
 /**
  * decideScale is the auto-scaler's decision, a pure function: no clock, no I/O. Rules, in order:
  * 1. no policy, or a disabled one → hold ('disabled');
- * 2. within `cooldownS` of the last change → hold ('hold-cooldown');
+ * 2. within `cooldownS` of the last change (the scaler's, or a manual one) → hold ('hold-cooldown');
  * 3. a size outside [minWorkers, maxWorkers] is brought back to the bound ('clamp-to-min/max');
  * 4. the average CPU of the healthy workers over the past `windowS`, leaving out null samples
  *    and samples taken in a worker's first `warmupS` seconds (each worker weighing the same);
- *    none → hold ('hold-no-data'): the pool never shrinks (or grows) on missing data;
- * 5. above growThreshold → ceil(size × growRatio) ('grow'), 'hold-at-max' when already at max;
+ *    none → hold: 'hold-no-samples' when warmed-up workers are in service but silent (overload
+ *    makes the metrics scrape time out), else 'hold-no-data'; the pool never shrinks (or grows)
+ *    on missing data;
+ * 5. above growThreshold → 'hold-at-max' when already at max; 'hold-launching' while part of the
+ *    desired pool is not in service and some of it is still launching or unhealthy (the previous
+ *    grow has not landed: growing again would count capacity that does not serve, issue #9);
+ *    otherwise ceil(inService × growRatio) from the capacity in service, inService = healthy
+ *    workers, at most the size (as Kubernetes' HPA counts ready pods and EC2 Auto Scaling counts
+ *    warmed-up instances); a target not above the size (launches failed) → 'hold-launching';
+ *    otherwise 'grow'.
  *    below shrinkThreshold → floor(size ÷ shrinkRatio) ('shrink'), 'hold-at-min' at the minimum;
  *    both limited to the bounds. When some counted-for workers have no sample, the change must
  *    survive the worst case (Kubernetes' rule): the missing ones taken at 0 % for a grow and at
@@ -183,10 +215,11 @@ export function decideScale(input: ScaleInput): ScaleDecision {
   if (input.lastChangeAt) {
     const sinceS = (input.now.getTime() - input.lastChangeAt.getTime()) / 1000;
     if (sinceS < input.cooldownS) {
+      const by = input.lastChangeBy === 'manual' ? 'manual change' : 'last change';
       return result(
         size,
         'hold-cooldown',
-        `last change ${Math.round(sinceS)} s ago, within the ${num(input.cooldownS)} s cooldown: keeping ${size} (${observed})`,
+        `${by} ${Math.round(sinceS)} s ago, within the ${num(input.cooldownS)} s cooldown: keeping ${size} (${observed})`,
       );
     }
   }
@@ -205,6 +238,17 @@ export function decideScale(input: ScaleInput): ScaleDecision {
     );
   }
   if (m.average === null) {
+    if (m.missing > 0) {
+      const why =
+        m.staleAgeS !== null
+          ? `${plural(m.missing, 'worker')} in service, but the newest CPU sample is ${m.staleAgeS} s old, older than the ${num(input.windowS)} s window`
+          : `${plural(m.missing, 'worker')} in service, but none sent a CPU sample in the past ${num(input.windowS)} s`;
+      return result(
+        size,
+        HOLD_NO_SAMPLES,
+        `${why} (overloaded workers may fail to answer the metrics scrape): keeping ${size}, never shrinking on missing data${leftOut(m, false)}`,
+      );
+    }
     const why =
       m.staleAgeS !== null
         ? `the newest CPU sample is ${m.staleAgeS} s old, older than the ${num(input.windowS)} s window`
@@ -233,12 +277,41 @@ export function decideScale(input: ScaleInput): ScaleDecision {
         `${above}, but counting the ${plural(m.missing, 'worker')} without samples at 0% gives ${pct(withMissingAt(0))}: keeping ${size}${leftOut(m)}`,
       );
     }
-    const target = Math.ceil(tidy(size * policy.growRatio));
+    const short = size - m.inService;
+    if (short > 0 && m.starting + m.failing > 0) {
+      const rest = short - m.starting - m.failing;
+      const parts = [
+        m.starting ? `${m.starting} still launching` : '',
+        m.failing ? `${m.failing} unhealthy` : '',
+        rest > 0 ? `${rest} not launched` : '',
+      ].filter(Boolean);
+      const what =
+        parts.length === 1 && m.starting
+          ? 'still launching'
+          : `not in service (${parts.join(', ')})`;
+      return result(
+        size,
+        HOLD_LAUNCHING,
+        `holding: ${short} of ${plural(size, 'worker')} ${what}; ${above}, but the previous grow has not landed: keeping ${size}${leftOut(m)}`,
+      );
+    }
+    // Grow the capacity that serves, not the desired size: after failed launches 2 workers of a
+    // desired 4 serve, and ×2 of 4 would ask for 8 while 2 serve (issue #9).
+    const base = Math.min(size, m.inService);
+    const target = Math.ceil(tidy(base * policy.growRatio));
+    const from = base === size ? '' : `${base} in service `;
+    if (target <= size) {
+      return result(
+        size,
+        HOLD_LAUNCHING,
+        `holding: only ${base} of ${plural(size, 'worker')} in service and none launching (failed launches?); ${above}, but ${from}×${num(policy.growRatio)} = ${target} is not above ${size}: keeping ${size}${leftOut(m)}`,
+      );
+    }
     const newSize = Math.min(target, policy.maxWorkers);
     const how =
       newSize === target
-        ? `×${num(policy.growRatio)}`
-        : `×${num(policy.growRatio)} = ${target}, capped at the maximum ${policy.maxWorkers}`;
+        ? `${from}×${num(policy.growRatio)}`
+        : `${from}×${num(policy.growRatio)} = ${target}, capped at the maximum ${policy.maxWorkers}`;
     return result(newSize, 'grow', `${above}: ${size} → ${newSize} (${how})${leftOut(m)}`);
   }
   if (avg < policy.shrinkThreshold) {

@@ -51,7 +51,8 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
     const c = this.config;
     this.logger.log(
       `evaluating every ${c.SCALER_INTERVAL_S} s (window ${c.SCALER_WINDOW_S} s, cooldown ` +
-        `${c.SCALER_COOLDOWN_S} s, warm-up ${c.SCALER_WARMUP_S} s); last change: ` +
+        `${c.SCALER_COOLDOWN_S} s${c.SCALER_HONOR_MANUAL_COOLDOWN ? ', manual changes too' : ''}, ` +
+        `warm-up ${c.SCALER_WARMUP_S} s); last change: ` +
         (this.lastChangeAt?.toISOString() ?? 'never'),
     );
     if (c.SCALER_COOLDOWN_S < c.SCALER_WINDOW_S) {
@@ -67,6 +68,17 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
     await this.loop.stop();
   }
 
+  /** lastChange is the newer of the scaler's last change and (when honoured) the last manual one. */
+  private lastChange(): { at: Date | null; by: 'scaler' | 'manual' } {
+    const manual = this.config.SCALER_HONOR_MANUAL_COOLDOWN
+      ? this.observed.lastManualChangeAt()
+      : null;
+    if (manual && (!this.lastChangeAt || manual > this.lastChangeAt)) {
+      return { at: manual, by: 'manual' };
+    }
+    return { at: this.lastChangeAt, by: 'scaler' };
+  }
+
   /** evaluate runs the policy once; returns the decision, or null when nothing was decided. */
   async evaluate(now = new Date()): Promise<ScalingDecision | null> {
     this.observed.refreshIfQuiet();
@@ -79,12 +91,15 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
       this.logger.warn('no word from the fleet yet: the pool size is unknown, nothing decided');
       return null;
     }
+    const lastChange = this.lastChange();
     const outcome = decideScale({
       samples,
       workers: this.observed.inService(),
+      launching: this.observed.launching(),
       currentSize: size,
       policy,
-      lastChangeAt: this.lastChangeAt,
+      lastChangeAt: lastChange.at,
+      lastChangeBy: lastChange.by,
       now,
       windowS: c.SCALER_WINDOW_S,
       cooldownS: c.SCALER_COOLDOWN_S,

@@ -1,9 +1,19 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { FLEET_SNAPSHOT, FleetSnapshot, METRICS_SAMPLE, MetricSample } from '@app/contracts';
+import {
+  FLEET_POOL_CHANGED,
+  FLEET_SNAPSHOT,
+  FleetSnapshot,
+  METRICS_SAMPLE,
+  MetricSample,
+  PoolChanged,
+} from '@app/contracts';
 import { ObservedPoolService } from './observed-pool.service';
 
-/** ObservationEventController feeds the samples and the fleet snapshots to ObservedPoolService. */
+/**
+ * ObservationEventController feeds the samples, the fleet snapshots and the fleet's changes of the
+ * desired size to ObservedPoolService.
+ */
 @Controller()
 export class ObservationEventController {
   constructor(private readonly observed: ObservedPoolService) {}
@@ -16,5 +26,10 @@ export class ObservationEventController {
   @EventPattern(FLEET_SNAPSHOT.pattern)
   onSnapshot(@Payload() snapshot: FleetSnapshot): void {
     this.observed.onSnapshot(snapshot);
+  }
+
+  @EventPattern(FLEET_POOL_CHANGED.pattern)
+  onPoolChanged(@Payload() change: PoolChanged): void {
+    this.observed.onPoolChanged(change);
   }
 }

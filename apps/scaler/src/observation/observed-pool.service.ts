@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { FleetSnapshot, MetricSample } from '@app/contracts';
+import { FleetSnapshot, MetricSample, PoolChanged } from '@app/contracts';
 import { FleetViewTracker, MessageBus } from '@app/messaging';
 import { DecisionSample, DecisionWorker } from '../decision/scale-decision';
 import { SCALER_CONFIG, ScalerConfig } from '../scaler.config';
@@ -7,12 +7,14 @@ import { SCALER_CONFIG, ScalerConfig } from '../scaler.config';
 /**
  * ObservedPoolService is the scaler's picture of the world: the CPU samples of the recent past
  * (from METRICS_SAMPLE) and the pool (from FLEET_SNAPSHOT; at start and when the fleet has been
- * quiet for SCALER_FLEET_REFRESH_S, from a FLEET_LIST query; see FleetViewTracker).
+ * quiet for SCALER_FLEET_REFRESH_S, from a FLEET_LIST query; see FleetViewTracker), and the time
+ * of the last manual change of the desired size (FLEET_POOL_CHANGED with source 'manual').
  */
 @Injectable()
 export class ObservedPoolService implements OnApplicationBootstrap {
   private readonly fleet: FleetViewTracker;
   private samples: DecisionSample[] = [];
+  private manualChangeAt: Date | null = null;
 
   constructor(bus: MessageBus, @Inject(SCALER_CONFIG) config: ScalerConfig) {
     this.fleet = new FleetViewTracker(bus, config.SCALER_FLEET_REFRESH_S, ObservedPoolService.name);
@@ -36,6 +38,18 @@ export class ObservedPoolService implements OnApplicationBootstrap {
     this.fleet.onSnapshot(snapshot);
   }
 
+  /** onPoolChanged remembers when an operator last changed the desired size. */
+  onPoolChanged(change: PoolChanged): void {
+    if (change.source !== 'manual') return;
+    const at = new Date(change.at);
+    if (!this.manualChangeAt || at > this.manualChangeAt) this.manualChangeAt = at;
+  }
+
+  /** lastManualChangeAt is when an operator last changed the size (null: not since the start). */
+  lastManualChangeAt(): Date | null {
+    return this.manualChangeAt;
+  }
+
   /** currentSize is the pool's desired size, or null while the fleet has not spoken yet. */
   currentSize(): number | null {
     return this.fleet.view()?.desired ?? null;
@@ -46,6 +60,11 @@ export class ObservedPoolService implements OnApplicationBootstrap {
     return (this.fleet.view()?.workers ?? [])
       .filter((w) => w.state === 'running')
       .map((w) => ({ id: w.id, launchedAt: new Date(w.launchedAt), health: w.health }));
+  }
+
+  /** launching counts the workers the fleet launched that are not running yet (state pending). */
+  launching(): number {
+    return (this.fleet.view()?.workers ?? []).filter((w) => w.state === 'pending').length;
   }
 
   /** recentSamples drops samples older than `keepS` before `now` and returns the rest. */

@@ -150,13 +150,13 @@ export function simulate(
       samples = samples.filter((s) => s.at.getTime() > now.getTime() - 2 * timings.windowS * 1000);
       const outcome = decideScale({
         samples,
-        workers: workers
-          .filter((w) => w.inServiceAt <= t)
-          .map((w) => ({
-            id: w.id,
-            launchedAt: new Date(SIMULATION_EPOCH + w.launchedAt * 1000),
-            health: 'healthy' as const,
-          })),
+        // A booting worker runs but has not passed its health checks: 'initial', not in service.
+        workers: workers.map((w) => ({
+          id: w.id,
+          launchedAt: new Date(SIMULATION_EPOCH + w.launchedAt * 1000),
+          health: w.inServiceAt <= t ? ('healthy' as const) : ('initial' as const),
+        })),
+        launching: 0,
         currentSize: size,
         policy,
         lastChangeAt:
