@@ -4,7 +4,7 @@ import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
-import { NO_HEALTHY_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
+import { NO_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
 import { TargetView } from '../src/targets/target';
 
 /**
@@ -134,27 +134,66 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
     expect(new Set(await h.instances(4))).toEqual(new Set(['i-bbbbbbb1', 'i-bbbbbbb2']));
   });
 
-  it('should answer 503 with a clear message when no target is healthy', async () => {
+  it('should answer 503 with a clear message only when no target is registered at all', async () => {
     h = new Harness(await start());
-    const empty = await h.get('/anything');
+    const empty = await h.get('/anything', { accept: 'application/json' });
     expect(empty.status).toBe(503);
-    expect(await empty.text()).toContain(NO_HEALTHY_TARGET_MESSAGE);
+    expect(empty.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await empty.json()).toEqual({
+      error: 'Service Unavailable',
+      message: NO_TARGET_MESSAGE,
+    });
+    expect(await (await h.admin('GET', '/health')).json()).toMatchObject({ failOpen: false });
+  });
 
+  it('should fail open: forward to every registered target when all fail their health check', async () => {
+    h = new Harness(await start());
+    const ids = ['i-ccccccc1', 'i-ccccccc2'];
+    for (const id of ids) {
+      const { worker, address } = await h.worker(id);
+      // The check fails everywhere (say, a shared dependency it wrongly waits on is down), yet
+      // every other path of the app still works.
+      worker.setHealthStatus(500);
+      await h.register(id, address);
+    }
+    for (const id of ids) {
+      expect(await h.waitHealth(id, 'unhealthy')).toMatchObject({
+        reason: 'Target.ResponseCodeMismatch',
+        description: 'Health checks failed with these codes: [500]',
+      });
+    }
+    // Before issue #9 every one of these was a 503.
+    expect(new Set(await h.instances(6))).toEqual(new Set(ids));
+    const health = await (await h.admin('GET', '/health')).json();
+    expect(health).toEqual({ status: 'ok', targets: 2, healthy: 0, failOpen: true });
+    const list = await h.admin('GET', '/targets');
+    expect(list.headers.get('x-balancer-fail-open')).toBe('true');
+    await list.arrayBuffer();
+
+    // One target passing again ends the fail-open: only it is served.
+    h.workers[0].setHealthStatus(200);
+    await h.waitHealth(ids[0], 'healthy');
+    expect(await h.instances(4)).toEqual(Array(4).fill(ids[0]));
+    expect(await (await h.admin('GET', '/health')).json()).toMatchObject({ failOpen: false });
+  });
+
+  it('should answer 502 when the only target is gone, not fail with a 503', async () => {
+    h = new Harness(await start());
     // A target whose process is gone fails its checks (connection refused) and goes unhealthy.
-    const a = await h.worker('i-ccccccc1');
-    await h.register('i-ccccccc1', a.address);
-    await h.waitHealth('i-ccccccc1', 'healthy');
+    const a = await h.worker('i-ccccccc3');
+    await h.register('i-ccccccc3', a.address);
+    await h.waitHealth('i-ccccccc3', 'healthy');
     await a.worker.close();
-    expect(await h.waitHealth('i-ccccccc1', 'unhealthy')).toMatchObject({
+    expect(await h.waitHealth('i-ccccccc3', 'unhealthy')).toMatchObject({
       reason: 'Target.FailedHealthChecks',
       description: 'Health checks failed: ECONNREFUSED',
     });
+    // Failing open, the request is tried on it and refused: the client learns the worker failed.
     const none = await h.get('/api/echo/headers', { accept: 'application/json' });
-    expect(none.status).toBe(503);
-    expect(none.headers.get('content-type')).toMatch(/application\/json/);
+    expect(none.status).toBe(502);
     expect(await none.json()).toEqual({
-      error: 'Service Unavailable',
-      message: NO_HEALTHY_TARGET_MESSAGE,
+      error: 'Bad Gateway',
+      message: 'the worker refused the connection',
     });
   });
 
@@ -359,7 +398,7 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
       expect(listed).toMatchObject({ id: 'i-1234abcd', address: '127.0.0.1:9' });
       expect(Date.parse(listed.registeredAt)).not.toBeNaN();
       const health = await (await h.admin('GET', '/health')).json();
-      expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0 });
+      expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0, failOpen: true });
     });
 
     it('should listen for admin calls on 127.0.0.1 only', () => {

@@ -52,7 +52,7 @@ describe('balancer main (a real process)', () => {
       async () => (await fetch(`http://127.0.0.1:${adminPort}/health`)).json(),
       { timeoutMs: 30000, what: `the admin API (output: ${output()})` },
     );
-    expect(health).toEqual({ status: 'ok', targets: 0, healthy: 0 });
+    expect(health).toEqual({ status: 'ok', targets: 0, healthy: 0, failOpen: false });
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
 
     child.kill('SIGTERM');

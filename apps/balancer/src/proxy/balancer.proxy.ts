@@ -14,15 +14,18 @@ import { TargetRegistry } from '../targets/target.registry';
 import { setForwardedHeaders } from './forwarded-headers';
 import { sendBalancerError } from './proxy-response';
 
-/** NO_HEALTHY_TARGET_MESSAGE is the 503 message when no worker can take a request. */
-export const NO_HEALTHY_TARGET_MESSAGE = 'no healthy worker behind the balancer';
+/**
+ * NO_TARGET_MESSAGE is the 503 message when no worker is registered. With targets registered but
+ * none healthy the balancer fails open instead (TargetRegistry.pick).
+ */
+export const NO_TARGET_MESSAGE = 'no worker is registered behind the balancer';
 
 /** SHUTDOWN_GRACE_MS is how long a stopping balancer lets in-flight requests finish. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
 /**
  * RETRYABLE_METHODS are the idempotent methods a refused connection may be retried for on the
- * next healthy target (once, and only without a request body, which was consumed by then).
+ * next target (once, and only without a request body, which was consumed by then).
  */
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -34,7 +37,8 @@ class IdleTimeoutError extends Error {
 /**
  * BalancerProxy is the public side of the balancer: a plain Node HTTP server (no Nest pipeline
  * per request) that forwards each request, streamed both ways by http-proxy-3, to the next
- * healthy target in round-robin order, counting it in flight while it lasts.
+ * healthy target in round-robin order (every registered target when none is healthy: it fails
+ * open), counting it in flight while it lasts.
  */
 @Injectable()
 export class BalancerProxy implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -87,12 +91,12 @@ export class BalancerProxy implements OnApplicationBootstrap, BeforeApplicationS
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     setForwardedHeaders(req);
-    const target = this.registry.pickHealthy();
-    if (!target) {
-      sendBalancerError(req, res, 503, 'Service Unavailable', NO_HEALTHY_TARGET_MESSAGE);
+    const picked = this.registry.pick();
+    if (!picked) {
+      sendBalancerError(req, res, 503, 'Service Unavailable', NO_TARGET_MESSAGE);
       return;
     }
-    this.forward(req, res, target, false);
+    this.forward(req, res, picked.target, false);
   }
 
   private forward(
@@ -116,7 +120,7 @@ export class BalancerProxy implements OnApplicationBootstrap, BeforeApplicationS
       if (res.writableEnded || res.destroyed) return;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ECONNREFUSED' && !retried && isRetryable(req)) {
-        const next = this.registry.pickHealthy(target.id);
+        const next = this.registry.pick(target.id)?.target;
         if (next) {
           this.logger.warn(
             `${target.id} refused a connection; ${req.method} retried on ${next.id}`,

@@ -14,6 +14,12 @@ export interface RegisterOutcome {
   created: boolean;
 }
 
+/** TargetPick is the target chosen for one request, and whether it was chosen failing open. */
+export interface TargetPick {
+  target: Target;
+  failOpen: boolean;
+}
+
 /**
  * TargetRegistry is the balancer's target group: registration, health state, round-robin choice
  * and draining. It is the only place a target changes; the proxy, the health checker and the
@@ -28,6 +34,7 @@ export class TargetRegistry implements OnModuleDestroy {
   private readonly registeredListeners: ((target: Target) => void)[] = [];
   private cursor = 0;
   private generations = 0;
+  private wasFailingOpen = false;
 
   constructor(@Inject(BALANCER_CONFIG) private readonly config: BalancerConfig) {}
 
@@ -114,18 +121,36 @@ export class TargetRegistry implements OnModuleDestroy {
   }
 
   /**
-   * pickHealthy chooses the next healthy target in round-robin order, skipping `exclude` (the
-   * target that just refused a connection); undefined when none is healthy.
+   * pick chooses the next target in round-robin order, skipping `exclude` (the target that just
+   * refused a connection). It picks among the healthy targets; when none is healthy it fails open,
+   * as an ALB does, and picks among every registered (not draining) target, because a health check
+   * that fails everywhere at once is more often a broken check or a shared dependency than a pool
+   * that cannot serve (issue #9). Undefined only when no target is registered at all.
    */
-  pickHealthy(exclude?: string): Target | undefined {
+  pick(exclude?: string): TargetPick | undefined {
     const healthy: Target[] = [];
+    const serving: Target[] = [];
     for (const target of this.targets.values()) {
-      if (target.health === 'healthy' && target.id !== exclude) healthy.push(target);
+      if (target.health === 'draining') continue;
+      serving.push(target);
+      if (target.health === 'healthy') healthy.push(target);
     }
-    if (healthy.length === 0) return undefined;
-    const target = healthy[this.cursor % healthy.length];
+    this.noteFailOpen(healthy.length === 0 && serving.length > 0);
+    const failOpen = healthy.length === 0;
+    const candidates = (failOpen ? serving : healthy).filter((t) => t.id !== exclude);
+    if (candidates.length === 0) return undefined;
+    const target = candidates[this.cursor % candidates.length];
     this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
-    return target;
+    return { target, failOpen };
+  }
+
+  /**
+   * failingOpen tells whether requests go to every registered target because none is healthy
+   * (shown by the admin API's /health).
+   */
+  get failingOpen(): boolean {
+    const serving = this.checkable();
+    return serving.length > 0 && serving.every((t) => t.health !== 'healthy');
   }
 
   /** acquire counts one more request in flight on `target`. */
@@ -169,6 +194,19 @@ export class TargetRegistry implements OnModuleDestroy {
   onModuleDestroy(): void {
     for (const timer of this.drainTimers.values()) clearTimeout(timer);
     this.drainTimers.clear();
+  }
+
+  /** noteFailOpen logs when the balancer starts and stops failing open (once each, not per request). */
+  private noteFailOpen(failOpen: boolean): void {
+    if (failOpen === this.wasFailingOpen) return;
+    this.wasFailingOpen = failOpen;
+    if (failOpen) {
+      this.logger.warn(
+        'no healthy target: failing open, requests go to every registered target until one passes its health checks',
+      );
+    } else {
+      this.logger.log('a target is healthy again: no longer failing open');
+    }
   }
 
   private remove(id: string, why: string): void {
