@@ -12,6 +12,7 @@ const http = require('http');
 const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
+const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
@@ -111,6 +112,8 @@ async function main() {
   const lbPort = await freePort();
   const adminPort = await freePort();
   const backend = await startBackend(backendPort);
+  // Its own state file, so the benchmark's target never reaches the stack's balancer.
+  const stateFile = path.join(os.tmpdir(), `ebbflow-bench-balancer-${process.pid}.json`);
   const balancer = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
@@ -119,6 +122,7 @@ async function main() {
       BALANCER_ADMIN_PORT: String(adminPort),
       BALANCER_HEALTH_INTERVAL_MS: '500',
       BALANCER_HEALTH_TIMEOUT_MS: '400',
+      BALANCER_STATE_FILE: stateFile,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -199,6 +203,7 @@ async function main() {
   } finally {
     balancer.kill('SIGKILL');
     backend.close();
+    fs.rmSync(stateFile, { force: true });
   }
 }
 

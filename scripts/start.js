@@ -34,6 +34,11 @@ const SERVICES = [
 const EX_CONFIG = 78;
 const STOP_GRACE_MS = 12000;
 const MAX_BACKOFF_MS = 15000;
+/**
+ * First restart of a service that ran a while: at once, because a crashed balancer is the whole
+ * app down (issue #9), and it restores its targets from its state file as it starts.
+ */
+const FIRST_RESTART_MS = 100;
 
 function parseOnly(argv) {
   const i = argv.indexOf('--only');
@@ -96,7 +101,7 @@ function start(svc, attempt = 0) {
     } else {
       // A service that ran for a while gets a fresh back-off; one that keeps failing waits longer.
       const next = Date.now() - startedAt > 30000 ? 0 : attempt + 1;
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
+      const delay = next === 0 ? FIRST_RESTART_MS : Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
       say(`${svc.name} exited (${signal || `code ${code}`}); restarting in ${delay} ms`);
       setTimeout(() => start(svc, next), delay);
     }

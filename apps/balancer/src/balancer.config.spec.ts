@@ -14,6 +14,7 @@ describe('loadBalancerConfig', () => {
       BALANCER_UNHEALTHY_THRESHOLD: 2,
       BALANCER_DEREGISTRATION_DELAY_MS: 30000,
       BALANCER_IDLE_TIMEOUT_MS: 60000,
+      BALANCER_STATE_FILE: 'var/balancer/targets.json',
     });
   });
 

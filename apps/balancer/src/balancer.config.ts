@@ -28,6 +28,11 @@ export const BALANCER_ENV = {
   BALANCER_DEREGISTRATION_DELAY_MS: env.int(30000, 0, 3600000),
   /** A proxied request whose target sends nothing for this long is answered 504 (ELBv2: 60 s). */
   BALANCER_IDLE_TIMEOUT_MS: env.int(60000, 100, 3600000),
+  /**
+   * Where the registered targets are kept (rewritten atomically on every registration change) so
+   * that a restarted balancer serves them at once; relative to the working directory.
+   */
+  BALANCER_STATE_FILE: env.string('var/balancer/targets.json'),
 };
 
 /** BalancerConfig is the validated balancer configuration. */

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'crypto';
+import { mkdtempSync, rmSync } from 'fs';
 import { request } from 'http';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
@@ -13,8 +16,16 @@ import { TargetView } from '../src/targets/target';
  */
 const FAST = { ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '60000' };
 
+/** stateDirs are the folders of the balancers' state files, removed after each test. */
+const stateDirs: string[] = [];
+
 async function start(env: Record<string, string> = {}): Promise<RunningBalancer> {
-  return startBalancer(loadBalancerConfig({ ...FAST, ...env }), { logger: false });
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-balancer-test-'));
+  stateDirs.push(dir);
+  return startBalancer(
+    loadBalancerConfig({ ...FAST, BALANCER_STATE_FILE: join(dir, 'targets.json'), ...env }),
+    { logger: false },
+  );
 }
 
 /** Harness: a balancer plus the fake workers a test starts, all closed afterwards. */
@@ -85,6 +96,7 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
   let h: Harness;
   afterEach(async () => {
     await h?.close();
+    for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('should spread requests round robin across 3 healthy targets, with X-Forwarded headers', async () => {

@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { freePort, waitFor } from '@app/testing';
 
@@ -36,8 +38,10 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 describe('balancer main (a real process)', () => {
   const started: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-balancer-main-'));
   afterAll(() => {
     for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('should serve the proxy and the admin API, and stop cleanly on SIGTERM', async () => {
@@ -46,6 +50,7 @@ describe('balancer main (a real process)', () => {
       BALANCER_PORT: String(port),
       BALANCER_HOST: '127.0.0.1',
       BALANCER_ADMIN_PORT: String(adminPort),
+      BALANCER_STATE_FILE: join(dir, 'targets.json'),
     });
     started.push(child);
     const health = await waitFor(

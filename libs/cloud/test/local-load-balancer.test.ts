@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { freePort, waitFor } from '@app/testing';
 import { RunningBalancer, startBalancer } from '../../../apps/balancer/src/balancer.app';
 import { loadBalancerConfig } from '../../../apps/balancer/src/balancer.config';
@@ -9,6 +12,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
   let worker: FakeWorker;
   let address: string;
   let lb: LocalLoadBalancerAdapter;
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-lb-adapter-'));
 
   beforeAll(async () => {
     balancer = await startBalancer(
@@ -18,6 +22,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
         BALANCER_ADMIN_PORT: '0',
         BALANCER_HEALTH_INTERVAL_MS: '100',
         BALANCER_HEALTH_TIMEOUT_MS: '80',
+        BALANCER_STATE_FILE: join(dir, 'targets.json'),
       }),
       { logger: false },
     );
@@ -34,6 +39,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
   afterAll(async () => {
     await balancer?.close();
     await worker?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('should register a target, which goes from initial to healthy and serves traffic', async () => {

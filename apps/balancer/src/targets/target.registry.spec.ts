@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { loadBalancerConfig } from '../balancer.config';
 import { HealthCheckResult } from './target';
+import { TargetStateFile } from './target-state.file';
 import { TargetRegistry } from './target.registry';
 
 const pass: HealthCheckResult = { passed: true };
@@ -12,6 +13,7 @@ function registryWith(env: NodeJS.ProcessEnv = {}): TargetRegistry {
       BALANCER_UNHEALTHY_THRESHOLD: '1',
       ...env,
     }),
+    new TargetStateFile(null),
   );
 }
 

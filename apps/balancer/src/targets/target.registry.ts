@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { BALANCER_CONFIG, BalancerConfig } from '../balancer.config';
 import {
   HealthCheckResult,
@@ -7,6 +7,7 @@ import {
   Target,
   TARGET_REASONS,
 } from './target';
+import { TargetStateFile } from './target-state.file';
 
 /** RegisterOutcome says whether a registration created a target or updated an existing one. */
 export interface RegisterOutcome {
@@ -23,10 +24,11 @@ export interface TargetPick {
 /**
  * TargetRegistry is the balancer's target group: registration, health state, round-robin choice
  * and draining. It is the only place a target changes; the proxy, the health checker and the
- * admin API all go through it.
+ * admin API all go through it. Every registration change is written to the TargetStateFile, and a
+ * starting registry restores what it holds.
  */
 @Injectable()
-export class TargetRegistry implements OnModuleDestroy {
+export class TargetRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Targets');
   /** Insertion order is the round-robin order. */
   private readonly targets = new Map<string, Target>();
@@ -36,7 +38,37 @@ export class TargetRegistry implements OnModuleDestroy {
   private generations = 0;
   private wasFailingOpen = false;
 
-  constructor(@Inject(BALANCER_CONFIG) private readonly config: BalancerConfig) {}
+  constructor(
+    @Inject(BALANCER_CONFIG) private readonly config: BalancerConfig,
+    private readonly stateFile: TargetStateFile,
+  ) {}
+
+  /**
+   * onModuleInit restores the targets of the state file, each in `initial` like a new
+   * registration: with none healthy yet the balancer fails open, so they serve at once while
+   * their first checks run (the health checker checks every target as soon as it starts).
+   */
+  onModuleInit(): void {
+    const restored = this.stateFile.read();
+    for (const { id, address, registeredAt } of restored) {
+      const [host, port] = splitAddress(address);
+      this.targets.set(id, {
+        id,
+        address,
+        host,
+        port,
+        inFlight: 0,
+        registeredAt,
+        generation: ++this.generations,
+        ...initialHealthState(),
+      });
+    }
+    if (restored.length > 0) {
+      this.logger.log(
+        `restored ${restored.length} target(s) from ${this.stateFile.path}: ${restored.map((t) => t.id).join(', ')}`,
+      );
+    }
+  }
 
   /** onRegistered calls `listener` after every (re-)registration (the health checker's cue). */
   onRegistered(listener: (target: Target) => void): void {
@@ -69,6 +101,7 @@ export class TargetRegistry implements OnModuleDestroy {
     else this.targets.set(id, target);
     const registered = existing ?? target;
     this.logger.log(`${existing ? 're-registered' : 'registered'} ${id} at ${address}`);
+    this.persist();
     for (const listener of this.registeredListeners) listener(registered);
     return { target: registered, created: !existing };
   }
@@ -91,6 +124,7 @@ export class TargetRegistry implements OnModuleDestroy {
         failures: 0,
       });
       this.logger.log(`draining ${id} (${target.inFlight} in flight)`);
+      this.persist();
       if (target.inFlight > 0) {
         const timer = setTimeout(
           () => this.remove(id, 'deregistration delay elapsed'),
@@ -207,6 +241,14 @@ export class TargetRegistry implements OnModuleDestroy {
     } else {
       this.logger.log('a target is healthy again: no longer failing open');
     }
+  }
+
+  /**
+   * persist writes the registered targets to the state file. Draining ones are left out: a
+   * restarted balancer has lost their in-flight requests, and they must not get new ones.
+   */
+  private persist(): void {
+    this.stateFile.write(this.checkable());
   }
 
   private remove(id: string, why: string): void {

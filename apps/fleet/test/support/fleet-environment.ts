@@ -73,7 +73,11 @@ export class FleetEnvironment {
     const bucket = uniqueName('fleet-images');
     this.s3 = await startLocalS3({ port: 0, directory: join(this.dir, 's3'), buckets: [bucket] });
     this.balancer = await startBalancer(
-      loadBalancerConfig({ ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '15000' }),
+      loadBalancerConfig({
+        ...FAST_BALANCER_ENV,
+        BALANCER_DEREGISTRATION_DELAY_MS: '15000',
+        BALANCER_STATE_FILE: join(this.dir, 'balancer', 'targets.json'),
+      }),
       { logger: LOGGER },
     );
     this.workerEnv = {
