@@ -11,6 +11,7 @@
  *   node scripts/start.js [--only s3,balancer,fleet,...]
  */
 const { spawn } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
@@ -55,6 +56,7 @@ env.S3_DIRECTORY = env.S3_DIRECTORY || path.join(root, 'var', 's3');
 env.FLEET_STATE_DIR = env.FLEET_STATE_DIR || path.join(root, 'var', 'fleet');
 env.WORKER_ENTRY = env.WORKER_ENTRY || dist('apps/worker/src/main.js');
 env.FORCE_COLOR = env.FORCE_COLOR || (process.stdout.isTTY ? '1' : '0');
+ensureBalancerAdminToken(env);
 const useColor = process.stdout.isTTY;
 
 const width = Math.max(...SERVICES.map((s) => s.name.length));
@@ -106,6 +108,15 @@ function start(svc, attempt = 0) {
       setTimeout(() => start(svc, next), delay);
     }
   });
+}
+
+/**
+ * ensureBalancerAdminToken gives the balancer and the fleet one shared admin token (issue #10):
+ * the one configured, else a random one for this start only (never printed; both services get
+ * it through their environment, the workers do not).
+ */
+function ensureBalancerAdminToken(target) {
+  if (!target.BALANCER_ADMIN_TOKEN) target.BALANCER_ADMIN_TOKEN = crypto.randomBytes(32).toString('base64url');
 }
 
 /** killLocalWorkers stops the worker processes listed in the fleet's state folder. */

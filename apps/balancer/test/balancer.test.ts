@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'fs';
 import { request } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
+import {
+  BALANCER_ADMIN_AUTH,
+  FAST_BALANCER_ENV,
+  TEST_BALANCER_ADMIN_TOKEN,
+  waitFor,
+} from '@app/testing';
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
@@ -40,11 +45,17 @@ class Harness {
     return { worker, address: `127.0.0.1:${port}` };
   }
 
-  admin(method: string, path: string, body?: string, contentType = 'application/json') {
+  admin(
+    method: string,
+    path: string,
+    body?: string,
+    contentType = 'application/json',
+    auth: Record<string, string> = BALANCER_ADMIN_AUTH,
+  ) {
     return fetch(this.balancer.adminUrl + path, {
       method,
       body,
-      headers: body === undefined ? undefined : { 'content-type': contentType },
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': contentType }) },
     });
   }
 
@@ -411,6 +422,92 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
       expect(Date.parse(listed.registeredAt)).not.toBeNaN();
       const health = await (await h.admin('GET', '/health')).json();
       expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0, failOpen: true });
+    });
+
+    /** raw sends an admin call with exactly these headers (fetch would not let Host be set). */
+    function raw(
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      body?: string,
+    ): Promise<{
+      status: number;
+      json: Record<string, unknown>;
+      headers: Record<string, unknown>;
+    }> {
+      const url = new URL(h.balancer.adminUrl);
+      return new Promise((resolve, reject) => {
+        const req = request(
+          { host: url.hostname, port: url.port, method, path, headers, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                json: JSON.parse(text),
+                headers: res.headers,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+
+    const registration = JSON.stringify({ address: '127.0.0.1:9' });
+    const json = { 'content-type': 'application/json' };
+
+    it.each([
+      ['no token', {}, 401, /Authorization: Bearer/],
+      ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token' }, 401, /token is wrong/],
+      ['another scheme', { authorization: `Basic ${TEST_BALANCER_ADMIN_TOKEN}` }, 401, /Bearer/],
+      [
+        'the right token but a foreign Host (DNS rebinding)',
+        { ...BALANCER_ADMIN_AUTH, host: 'rebound.example:8081' },
+        403,
+        /not the admin API's address/,
+      ],
+    ])(
+      'should refuse a call with %s (%s), changing nothing',
+      async (_name, auth, status, message) => {
+        expect((await h.register('i-0000keep', '127.0.0.1:7')).status).toBe(201);
+        const before = await h.targets();
+        const calls: [string, string, string?][] = [
+          ['GET', '/health'],
+          ['GET', '/targets'],
+          ['PUT', '/targets/i-0000evil', registration],
+          ['PUT', '/targets/i-0000keep', registration], // would move it to another address
+          ['DELETE', '/targets/i-0000keep'],
+        ];
+        for (const [method, path, body] of calls) {
+          const res = await raw(method, path, { ...json, ...auth }, body);
+          expect([method, path, res.status]).toEqual([method, path, status]);
+          expect(res.json).toMatchObject({
+            statusCode: status,
+            message: expect.stringMatching(message),
+          });
+          if (status === 401) expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+        }
+        expect(await h.targets()).toEqual(before);
+      },
+    );
+
+    it('should accept the right token with 127.0.0.1:<port> or localhost:<port> as Host', async () => {
+      const port = new URL(h.balancer.adminUrl).port;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const res = await raw('GET', '/health', { ...BALANCER_ADMIN_AUTH, host });
+        expect(res.status).toBe(200);
+      }
+      const put = await raw(
+        'PUT',
+        '/targets/i-0000good',
+        { ...BALANCER_ADMIN_AUTH, ...json },
+        registration,
+      );
+      expect(put.status).toBe(201);
+      expect((await h.targets()).map((t) => t.id)).toEqual(['i-0000good']);
     });
 
     it('should listen for admin calls on 127.0.0.1 only', () => {

@@ -4,7 +4,7 @@ import { AddressInfo, Socket } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { UPSTREAM_IDLE_SOCKET_MS, WORKER_KEEP_ALIVE_TIMEOUT_MS } from '@app/contracts';
-import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
+import { BALANCER_ADMIN_AUTH, FAST_BALANCER_ENV, waitFor } from '@app/testing';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
 
@@ -81,7 +81,7 @@ describe('balancer keep-alive to the workers (no spurious 502)', () => {
     const admin = (path: string, init: RequestInit = {}) =>
       fetch(balancer!.adminUrl + path, {
         ...init,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...BALANCER_ADMIN_AUTH, 'content-type': 'application/json' },
       });
     await admin('/targets/i-0000race', { method: 'PUT', body: JSON.stringify({ address }) });
     await waitFor(

@@ -4,7 +4,14 @@ import { join, resolve } from 'path';
 import { tmpdir } from 'os';
 import { dropDatabase } from '@app/database';
 import { LocalS3, startLocalS3 } from '@app/storage';
-import { FAST_BALANCER_ENV, freePort, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
+import {
+  BALANCER_ADMIN_AUTH,
+  FAST_BALANCER_ENV,
+  freePort,
+  testDatabaseUrl,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 import { TargetView } from '../src/targets/target';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -102,7 +109,7 @@ describe('balancer killed and restarted under traffic (real processes from dist/
     const admin = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${adminPort}${path}`, {
         ...init,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...BALANCER_ADMIN_AUTH, 'content-type': 'application/json' },
       });
     const targets = async () =>
       ((await (await admin('/targets')).json()) as TargetView[])

@@ -17,7 +17,10 @@ describe('TargetStateFile and the registry restoring from it', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const registry = () => {
-    const r = new TargetRegistry(loadBalancerConfig({}), new TargetStateFile(file));
+    const r = new TargetRegistry(
+      loadBalancerConfig({ BALANCER_ADMIN_TOKEN: 'a-token-of-16-chars' }),
+      new TargetStateFile(file),
+    );
     r.onModuleInit();
     return r;
   };

@@ -11,6 +11,7 @@ function registryWith(env: NodeJS.ProcessEnv = {}): TargetRegistry {
     loadBalancerConfig({
       BALANCER_HEALTHY_THRESHOLD: '1',
       BALANCER_UNHEALTHY_THRESHOLD: '1',
+      BALANCER_ADMIN_TOKEN: 'a-token-of-16-chars',
       ...env,
     }),
     new TargetStateFile(null),

@@ -20,6 +20,7 @@ import { createRmqServer, MessageBus, MessagingConfig } from '@app/messaging';
 import { LocalS3, startLocalS3 } from '@app/storage';
 import {
   FAST_BALANCER_ENV,
+  TEST_BALANCER_ADMIN_TOKEN,
   testDatabaseUrl,
   testMessagingConfig,
   uniqueName,
@@ -97,6 +98,7 @@ export class FleetEnvironment {
         WORKER_ENTRY,
         BALANCER_ADMIN_URL: this.balancer.adminUrl,
         BALANCER_PUBLIC_URL: this.balancer.proxyUrl,
+        BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
         INITIAL_WORKERS: '1',
         FLEET_RECONCILE_INTERVAL_MS: '300',
         FLEET_UNHEALTHY_GRACE_S: '30',
