@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { mkdtempSync, rmSync } from 'fs';
-import { request } from 'http';
+import { createServer, request } from 'http';
+import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
@@ -12,7 +13,7 @@ import {
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
-import { NO_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
+import { NO_TARGET_MESSAGE, NOT_PUBLIC_MESSAGE } from '../src/proxy/balancer.proxy';
 import { TargetView } from '../src/targets/target';
 
 /**
@@ -218,6 +219,46 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
       error: 'Bad Gateway',
       message: 'the worker refused the connection',
     });
+  });
+
+  it("should answer 404 for the workers' /metrics, however it is spelled, and forward the rest", async () => {
+    h = new Harness(await start());
+    // A backend that answers every path, /metrics included, as a worker does.
+    const seen: string[] = [];
+    const backend = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.end(req.url === '/health' ? 'ok' : 'requests_total 42\n');
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = backend.address() as AddressInfo;
+      await h.register('i-0000metr', `127.0.0.1:${port}`);
+      await h.waitHealth('i-0000metr', 'healthy');
+      const direct = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(await direct.text()).toBe('requests_total 42\n');
+      seen.length = 0;
+
+      for (const path of [
+        '/metrics',
+        '/metrics?x=1',
+        '/metrics/',
+        '/METRICS',
+        '//metrics',
+        '/%6detrics',
+      ]) {
+        const res = await h.get(path, { accept: 'application/json' });
+        expect([path, res.status]).toEqual([path, 404]);
+        expect(await res.json()).toEqual({ error: 'Not Found', message: NOT_PUBLIC_MESSAGE });
+      }
+      // None of them reached the backend; other paths still do.
+      expect(seen.filter((url) => url !== '/health')).toEqual([]);
+      const page = await h.get('/api/metrics-report');
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
+    } finally {
+      backend.closeAllConnections();
+      await new Promise((resolve) => backend.close(resolve));
+    }
   });
 
   it('should stream a 5 MB upload through intact', async () => {

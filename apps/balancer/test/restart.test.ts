@@ -198,6 +198,14 @@ describe('balancer killed and restarted under traffic (real processes from dist/
     expect(failedAfterRecovery).toEqual([]);
     // Both workers serve after the restart, once their checks passed again.
     await allHealthy();
+    // The metrics service scrapes a worker at its own address; through the balancer it is 404.
+    const scraped = await fetch(`http://${Object.values(addresses)[0]}/metrics`);
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('http_requests_total');
+    const hidden = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.headers.get('x-ebbflow-instance')).toBeNull();
+    await hidden.arrayBuffer();
     const served = new Set<string>();
     for (let i = 0; i < 6; i++) {
       const res = await fetch(`http://127.0.0.1:${port}/login`);

@@ -11,3 +11,10 @@ export const WORKER_KEEP_ALIVE_TIMEOUT_MS = 5000;
  * three uploads answered 502 ECONNRESET right after bursts).
  */
 export const UPSTREAM_IDLE_SOCKET_MS = WORKER_KEEP_ALIVE_TIMEOUT_MS - 1000;
+
+/**
+ * WORKER_METRICS_PATH is where a worker serves its Prometheus metrics. The metrics service scrapes
+ * each worker at its own address; the balancer answers 404 for it (issue #10: the request counts
+ * and process details are not for the public).
+ */
+export const WORKER_METRICS_PATH = '/metrics';

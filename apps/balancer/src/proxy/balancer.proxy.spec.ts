@@ -1,4 +1,4 @@
-import { staleSocketFailure } from './balancer.proxy';
+import { isWorkerMetricsPath, staleSocketFailure } from './balancer.proxy';
 
 const get = { headers: {}, readableDidRead: false };
 const postRead = { headers: { 'content-length': '7' }, readableDidRead: true };
@@ -44,5 +44,26 @@ describe('staleSocketFailure (the keep-alive race: safe to send again)', () => {
     ['another error (refused is handled on its own)', true, false, get, 'ECONNREFUSED', false],
   ])('%s → %s', (_name, reusedSocket, answered, req, code, expected) => {
     expect(staleSocketFailure({ reusedSocket }, answered, req, code)).toBe(expected);
+  });
+});
+
+describe('isWorkerMetricsPath (not forwarded: the metrics service scrapes workers directly)', () => {
+  it.each([
+    ['/metrics', true],
+    ['/metrics?format=text', true],
+    ['/metrics/', true],
+    ['/METRICS', true], // Express routes are case-insensitive
+    ['//metrics', true],
+    ['/%6detrics', true], // %-escaped m
+    ['/metrics/anything', true],
+    ['http://example.com/metrics', true], // absolute-form request target
+    ['/', false],
+    ['/metricsx', false],
+    ['/api/metrics', false],
+    ['/health', false],
+    ['/login?next=/metrics', false],
+    ['/%zz', false], // a broken escape is not the metrics path
+  ])('%s → %s', (url, blocked) => {
+    expect(isWorkerMetricsPath(url)).toBe(blocked);
   });
 });

@@ -8,7 +8,7 @@ import {
 import { Agent, ClientRequest, createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { createProxyServer, ProxyServer } from 'http-proxy-3';
-import { UPSTREAM_IDLE_SOCKET_MS } from '@app/contracts';
+import { UPSTREAM_IDLE_SOCKET_MS, WORKER_METRICS_PATH } from '@app/contracts';
 import { BALANCER_CONFIG, BalancerConfig } from '../balancer.config';
 import { Target } from '../targets/target';
 import { TargetRegistry } from '../targets/target.registry';
@@ -20,6 +20,9 @@ import { sendBalancerError } from './proxy-response';
  * none healthy the balancer fails open instead (TargetRegistry.pick).
  */
 export const NO_TARGET_MESSAGE = 'no worker is registered behind the balancer';
+
+/** NOT_PUBLIC_MESSAGE is the 404 message for a worker path the balancer does not forward. */
+export const NOT_PUBLIC_MESSAGE = 'no such page';
 
 /** SHUTDOWN_GRACE_MS is how long a stopping balancer lets in-flight requests finish. */
 export const SHUTDOWN_GRACE_MS = 5000;
@@ -111,6 +114,10 @@ export class BalancerProxy implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (isWorkerMetricsPath(req.url)) {
+      sendBalancerError(req, res, 404, 'Not Found', NOT_PUBLIC_MESSAGE);
+      return;
+    }
     setForwardedHeaders(req);
     const picked = this.registry.pick();
     if (!picked) {
@@ -201,6 +208,33 @@ export function staleSocketFailure(
 ): boolean {
   if (!proxyReq?.reusedSocket || answered || !STALE_SOCKET_CODES.has(code ?? '')) return false;
   return !hasBody(req) || !req.readableDidRead;
+}
+
+/**
+ * isWorkerMetricsPath tells whether a request target reaches the worker's metrics. It matches as
+ * the worker's router would (Express: case-insensitive, a trailing slash ignored, %-escapes
+ * decoded, an absolute-form target's path), so that no spelling of it gets through.
+ */
+export function isWorkerMetricsPath(url: string | undefined): boolean {
+  let path = url ?? '/';
+  if (!path.startsWith('/')) {
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return false;
+    }
+  }
+  path = path.split(/[?#]/)[0];
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // A broken %-escape: the worker answers 400; compare it as it is.
+  }
+  const normalized = path
+    .toLowerCase()
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '');
+  return normalized === WORKER_METRICS_PATH || normalized.startsWith(`${WORKER_METRICS_PATH}/`);
 }
 
 /** isRetryable: an idempotent method whose request has no body (nothing was consumed). */
