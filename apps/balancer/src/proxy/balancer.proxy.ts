@@ -195,10 +195,11 @@ export class BalancerProxy implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 /**
- * isStaleSocketFailure: the keep-alive race. The request went out on a reused socket that broke
- * before any byte of the answer came back, so the worker closed it without seeing the request;
- * sending it again is safe when its body (if any) has not been read yet, i.e. it can be sent
- * whole once more. Methods do not matter: the worker did not act on it.
+ * staleSocketFailure tells whether a failed attempt lost the keep-alive race: the request went
+ * out on a reused socket that broke before any byte of the answer came back, so the worker closed
+ * it without seeing the request. Sending it again is safe when its body (if any) has not been read
+ * yet, i.e. it can be sent whole once more. The method does not matter: the worker (almost
+ * surely) never saw it; one that died while handling it looks the same, hence once only.
  */
 export function staleSocketFailure(
   proxyReq: Pick<ClientRequest, 'reusedSocket'> | undefined,
