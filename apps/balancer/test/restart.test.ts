@@ -72,7 +72,7 @@ describe('balancer killed and restarted under traffic (real processes from dist/
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('should serve again within about a second of a SIGKILL, with the same targets', async () => {
+  it('should serve again as soon as it is restarted after a SIGKILL, with its targets restored', async () => {
     for (const entry of [BALANCER_ENTRY, WORKER_ENTRY]) {
       if (!existsSync(entry)) throw new Error(`${entry} is missing: build first`);
     }
