@@ -112,8 +112,9 @@ function start(svc, attempt = 0) {
 
 /**
  * ensureBalancerAdminToken gives the balancer and the fleet one shared admin token (issue #10):
- * the one configured, else a random one for this start only (never printed; both services get
- * it through their environment, the workers do not).
+ * the one configured, else a random one for this start only. Never printed; it reaches the
+ * services through the shared environment (only those two read it), not the workers, whose
+ * environment the fleet filters (WORKER_ENV_PASS).
  */
 function ensureBalancerAdminToken(target) {
   if (!target.BALANCER_ADMIN_TOKEN) target.BALANCER_ADMIN_TOKEN = crypto.randomBytes(32).toString('base64url');
