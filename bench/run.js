@@ -12,6 +12,7 @@ const http = require('http');
 const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
+const os = require('os');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
@@ -111,6 +112,10 @@ async function main() {
   const lbPort = await freePort();
   const adminPort = await freePort();
   const backend = await startBackend(backendPort);
+  // Its own state file, so the benchmark's target never reaches the stack's balancer.
+  const adminToken = require('crypto').randomBytes(24).toString('hex');
+  const admin = { authorization: `Bearer ${adminToken}` };
+  const stateFile = path.join(os.tmpdir(), `ebbflow-bench-balancer-${process.pid}.json`);
   const balancer = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
@@ -119,6 +124,8 @@ async function main() {
       BALANCER_ADMIN_PORT: String(adminPort),
       BALANCER_HEALTH_INTERVAL_MS: '500',
       BALANCER_HEALTH_TIMEOUT_MS: '400',
+      BALANCER_STATE_FILE: stateFile,
+      BALANCER_ADMIN_TOKEN: adminToken,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -132,7 +139,7 @@ async function main() {
       try {
         const r = await fetch(`http://127.0.0.1:${adminPort}/targets/i-0000beef`, {
           method: 'PUT',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...admin, 'content-type': 'application/json' },
           body: JSON.stringify({ address: `127.0.0.1:${backendPort}` }),
         });
         if (!r.ok) throw new Error(`register: ${r.status} ${await r.text()}`);
@@ -144,7 +151,7 @@ async function main() {
       await sleep(100);
     }
     for (let i = 0; i < 100; i++) {
-      const targets = await (await fetch(`http://127.0.0.1:${adminPort}/targets`)).json();
+      const targets = await (await fetch(`http://127.0.0.1:${adminPort}/targets`, { headers: admin })).json();
       if (targets.some((t) => t.health === 'healthy')) break;
       await sleep(200);
     }
@@ -199,6 +206,7 @@ async function main() {
   } finally {
     balancer.kill('SIGKILL');
     backend.close();
+    fs.rmSync(stateFile, { force: true });
   }
 }
 

@@ -11,6 +11,7 @@
  *   node scripts/start.js [--only s3,balancer,fleet,...]
  */
 const { spawn } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
@@ -34,6 +35,11 @@ const SERVICES = [
 const EX_CONFIG = 78;
 const STOP_GRACE_MS = 12000;
 const MAX_BACKOFF_MS = 15000;
+/**
+ * First restart of a service that ran a while: at once, because a crashed balancer is the whole
+ * app down (issue #9), and it restores its targets from its state file as it starts.
+ */
+const FIRST_RESTART_MS = 100;
 
 function parseOnly(argv) {
   const i = argv.indexOf('--only');
@@ -51,6 +57,7 @@ env.S3_DIRECTORY = env.S3_DIRECTORY || path.join(root, 'var', 's3');
 env.FLEET_STATE_DIR = env.FLEET_STATE_DIR || path.join(root, 'var', 'fleet');
 env.WORKER_ENTRY = env.WORKER_ENTRY || dist('apps/worker/src/main.js');
 env.FORCE_COLOR = env.FORCE_COLOR || (process.stdout.isTTY ? '1' : '0');
+ensureBalancerAdminToken(env);
 const useColor = process.stdout.isTTY;
 
 const width = Math.max(...SERVICES.map((s) => s.name.length));
@@ -97,11 +104,21 @@ function start(svc, attempt = 0) {
     } else {
       // A service that ran for a while gets a fresh back-off; one that keeps failing waits longer.
       const next = Date.now() - startedAt > 30000 ? 0 : attempt + 1;
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
+      const delay = next === 0 ? FIRST_RESTART_MS : Math.min(MAX_BACKOFF_MS, 500 * 2 ** next);
       say(`${svc.name} exited (${signal || `code ${code}`}); restarting in ${delay} ms`);
       setTimeout(() => start(svc, next), delay);
     }
   });
+}
+
+/**
+ * ensureBalancerAdminToken gives the balancer and the fleet one shared admin token (issue #10):
+ * the one configured, else a random one for this start only. Never printed; it reaches the
+ * services through the shared environment (only those two read it), not the workers, whose
+ * environment the fleet filters (WORKER_ENV_PASS).
+ */
+function ensureBalancerAdminToken(target) {
+  if (!target.BALANCER_ADMIN_TOKEN) target.BALANCER_ADMIN_TOKEN = crypto.randomBytes(32).toString('base64url');
 }
 
 /** killLocalWorkers stops the worker processes listed in the fleet's state folder. */

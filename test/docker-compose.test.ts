@@ -44,6 +44,12 @@ describe('docker-compose.yml', () => {
     expect(services.fleet.ports).toContain('8080:8080');
   });
 
+  it('should give the balancer and the fleet the same admin token', () => {
+    const token = services.balancer.environment?.BALANCER_ADMIN_TOKEN;
+    expect(token).toMatch(/^\$\{BALANCER_ADMIN_TOKEN:-.{16,}\}$/);
+    expect(services.fleet.environment?.BALANCER_ADMIN_TOKEN).toBe(token);
+  });
+
   it('should run the local S3 server and point every service at it', () => {
     expect(services.s3.command).toEqual(['node', 'dist/libs/storage/src/local-s3.main.js']);
     for (const name of ['fleet', 'janitor', 'gateway']) {

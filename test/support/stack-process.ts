@@ -98,6 +98,7 @@ export async function startStackProcess(
       S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
       S3_DIRECTORY: path.join(tmp, 's3'),
       FLEET_STATE_DIR: stateDir,
+      BALANCER_STATE_FILE: path.join(tmp, 'balancer', 'targets.json'),
       DATABASE_URL: dbUrl,
       AMQP_NAMESPACE: namespace,
       ...(vhost ? { AMQP_URL: vhost.url } : {}),

@@ -2,13 +2,13 @@ import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AddressInfo } from 'net';
+import { adminAccess } from './admin/admin-access.middleware';
 import { AdminExceptionFilter } from './admin/admin-exception.filter';
-import { BalancerConfig } from './balancer.config';
+import { ADMIN_HOST, BalancerConfig } from './balancer.config';
 import { BalancerModule } from './balancer.module';
 import { BalancerProxy } from './proxy/balancer.proxy';
 
-/** ADMIN_HOST: the admin API changes routing, so it is never bound to a public interface. */
-export const ADMIN_HOST = '127.0.0.1';
+export { ADMIN_HOST };
 
 /** RunningBalancer is a started balancer: its Nest app and where it listens. */
 export interface RunningBalancer {
@@ -27,7 +27,7 @@ export interface StartBalancerOptions {
 
 /**
  * startBalancer starts the balancer with `config`: the proxy on BALANCER_HOST:BALANCER_PORT and
- * the admin API on 127.0.0.1:BALANCER_ADMIN_PORT. Used by main.ts and by tests (fleet's too)
+ * the admin API on 127.0.0.1:BALANCER_ADMIN_PORT (every call needs BALANCER_ADMIN_TOKEN). Used by main.ts and by tests (fleet's too)
  * that run a balancer in-process; port 0 picks free ports, reported in the result.
  */
 export async function startBalancer(
@@ -42,6 +42,8 @@ export async function startBalancer(
     // JSON only: a form-encoded registration is refused rather than half understood.
     bodyParser: false,
   });
+  // Before the body parser: a call without the token is refused without reading its body.
+  app.use(adminAccess(config.BALANCER_ADMIN_TOKEN));
   app.useBodyParser('json', { limit: '16kb' });
   app.useGlobalFilters(new AdminExceptionFilter());
   app.disable('x-powered-by');

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ConfigError, env, loadConfig } from '@app/config';
 
+/** ADMIN_HOST: the admin API changes routing, so it is never bound to a public interface. */
+export const ADMIN_HOST = '127.0.0.1';
+
+/** MIN_ADMIN_TOKEN_LENGTH: shorter tokens are refused at start (guessable). */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
 /**
  * BALANCER_ENV is the balancer's configuration namespace (keys are environment variable names).
  * The defaults mirror an ELBv2 target group's, scaled to one machine: the health check every 2 s
@@ -13,6 +19,16 @@ export const BALANCER_ENV = {
   BALANCER_HOST: env.string('0.0.0.0'),
   /** Port of the admin API; it always binds 127.0.0.1, never a public interface. */
   BALANCER_ADMIN_PORT: env.port(8081),
+  /**
+   * Secret every admin API call sends as `Authorization: Bearer <token>` (the fleet has the same
+   * one). Required: scripts/start.js generates one per start when it is not set.
+   */
+  BALANCER_ADMIN_TOKEN: z
+    .string({
+      required_error:
+        'is required: the secret the fleet sends to the admin API (scripts/start.js generates one)',
+    })
+    .min(MIN_ADMIN_TOKEN_LENGTH, `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`),
   /** Path the health check GETs on each target; 2xx means the check passed. */
   BALANCER_HEALTH_PATH: z
     .string()
@@ -28,6 +44,11 @@ export const BALANCER_ENV = {
   BALANCER_DEREGISTRATION_DELAY_MS: env.int(30000, 0, 3600000),
   /** A proxied request whose target sends nothing for this long is answered 504 (ELBv2: 60 s). */
   BALANCER_IDLE_TIMEOUT_MS: env.int(60000, 100, 3600000),
+  /**
+   * Where the registered targets are kept (rewritten atomically on every registration change) so
+   * that a restarted balancer serves them at once; relative to the working directory.
+   */
+  BALANCER_STATE_FILE: env.string('var/balancer/targets.json'),
 };
 
 /** BalancerConfig is the validated balancer configuration. */

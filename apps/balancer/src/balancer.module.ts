@@ -3,6 +3,7 @@ import { AdminController } from './admin/admin.controller';
 import { BALANCER_CONFIG, BalancerConfig } from './balancer.config';
 import { HealthChecker } from './health-check/health.checker';
 import { BalancerProxy } from './proxy/balancer.proxy';
+import { TargetStateFile } from './targets/target-state.file';
 import { TargetRegistry } from './targets/target.registry';
 
 /**
@@ -18,6 +19,7 @@ export class BalancerModule {
       controllers: [AdminController],
       providers: [
         { provide: BALANCER_CONFIG, useValue: config },
+        { provide: TargetStateFile, useValue: new TargetStateFile(config.BALANCER_STATE_FILE) },
         TargetRegistry,
         HealthChecker,
         BalancerProxy,

@@ -1,10 +1,19 @@
 import { createHash, randomBytes } from 'crypto';
-import { request } from 'http';
-import { FAST_BALANCER_ENV, waitFor } from '@app/testing';
+import { mkdtempSync, rmSync } from 'fs';
+import { createServer, request } from 'http';
+import { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import {
+  BALANCER_ADMIN_AUTH,
+  FAST_BALANCER_ENV,
+  TEST_BALANCER_ADMIN_TOKEN,
+  waitFor,
+} from '@app/testing';
 import { createFakeWorker, FakeWorker } from '../../../libs/cloud/test/fixtures/fake-worker';
 import { RunningBalancer, startBalancer } from '../src/balancer.app';
 import { loadBalancerConfig } from '../src/balancer.config';
-import { NO_HEALTHY_TARGET_MESSAGE } from '../src/proxy/balancer.proxy';
+import { NO_TARGET_MESSAGE, NOT_PUBLIC_MESSAGE } from '../src/proxy/balancer.proxy';
 import { TargetView } from '../src/targets/target';
 
 /**
@@ -13,8 +22,16 @@ import { TargetView } from '../src/targets/target';
  */
 const FAST = { ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '60000' };
 
+/** stateDirs are the folders of the balancers' state files, removed after each test. */
+const stateDirs: string[] = [];
+
 async function start(env: Record<string, string> = {}): Promise<RunningBalancer> {
-  return startBalancer(loadBalancerConfig({ ...FAST, ...env }), { logger: false });
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-balancer-test-'));
+  stateDirs.push(dir);
+  return startBalancer(
+    loadBalancerConfig({ ...FAST, BALANCER_STATE_FILE: join(dir, 'targets.json'), ...env }),
+    { logger: false },
+  );
 }
 
 /** Harness: a balancer plus the fake workers a test starts, all closed afterwards. */
@@ -29,11 +46,17 @@ class Harness {
     return { worker, address: `127.0.0.1:${port}` };
   }
 
-  admin(method: string, path: string, body?: string, contentType = 'application/json') {
+  admin(
+    method: string,
+    path: string,
+    body?: string,
+    contentType = 'application/json',
+    auth: Record<string, string> = BALANCER_ADMIN_AUTH,
+  ) {
     return fetch(this.balancer.adminUrl + path, {
       method,
       body,
-      headers: body === undefined ? undefined : { 'content-type': contentType },
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': contentType }) },
     });
   }
 
@@ -85,6 +108,7 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
   let h: Harness;
   afterEach(async () => {
     await h?.close();
+    for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('should spread requests round robin across 3 healthy targets, with X-Forwarded headers', async () => {
@@ -134,28 +158,107 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
     expect(new Set(await h.instances(4))).toEqual(new Set(['i-bbbbbbb1', 'i-bbbbbbb2']));
   });
 
-  it('should answer 503 with a clear message when no target is healthy', async () => {
+  it('should answer 503 with a clear message only when no target is registered at all', async () => {
     h = new Harness(await start());
-    const empty = await h.get('/anything');
+    const empty = await h.get('/anything', { accept: 'application/json' });
     expect(empty.status).toBe(503);
-    expect(await empty.text()).toContain(NO_HEALTHY_TARGET_MESSAGE);
+    expect(empty.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await empty.json()).toEqual({
+      error: 'Service Unavailable',
+      message: NO_TARGET_MESSAGE,
+    });
+    expect(await (await h.admin('GET', '/health')).json()).toMatchObject({ failOpen: false });
+  });
 
+  it('should fail open: forward to every registered target when all fail their health check', async () => {
+    h = new Harness(await start());
+    const ids = ['i-ccccccc1', 'i-ccccccc2'];
+    for (const id of ids) {
+      const { worker, address } = await h.worker(id);
+      // The check fails everywhere (say, a shared dependency it wrongly waits on is down), yet
+      // every other path of the app still works.
+      worker.setHealthStatus(500);
+      await h.register(id, address);
+    }
+    for (const id of ids) {
+      expect(await h.waitHealth(id, 'unhealthy')).toMatchObject({
+        reason: 'Target.ResponseCodeMismatch',
+        description: 'Health checks failed with these codes: [500]',
+      });
+    }
+    // Before issue #9 every one of these was a 503.
+    expect(new Set(await h.instances(6))).toEqual(new Set(ids));
+    const health = await (await h.admin('GET', '/health')).json();
+    expect(health).toEqual({ status: 'ok', targets: 2, healthy: 0, failOpen: true });
+    const list = await h.admin('GET', '/targets');
+    expect(list.headers.get('x-balancer-fail-open')).toBe('true');
+    await list.arrayBuffer();
+
+    // One target passing again ends the fail-open: only it is served.
+    h.workers[0].setHealthStatus(200);
+    await h.waitHealth(ids[0], 'healthy');
+    expect(await h.instances(4)).toEqual(Array(4).fill(ids[0]));
+    expect(await (await h.admin('GET', '/health')).json()).toMatchObject({ failOpen: false });
+  });
+
+  it('should answer 502 when the only target is gone, not fail with a 503', async () => {
+    h = new Harness(await start());
     // A target whose process is gone fails its checks (connection refused) and goes unhealthy.
-    const a = await h.worker('i-ccccccc1');
-    await h.register('i-ccccccc1', a.address);
-    await h.waitHealth('i-ccccccc1', 'healthy');
+    const a = await h.worker('i-ccccccc3');
+    await h.register('i-ccccccc3', a.address);
+    await h.waitHealth('i-ccccccc3', 'healthy');
     await a.worker.close();
-    expect(await h.waitHealth('i-ccccccc1', 'unhealthy')).toMatchObject({
+    expect(await h.waitHealth('i-ccccccc3', 'unhealthy')).toMatchObject({
       reason: 'Target.FailedHealthChecks',
       description: 'Health checks failed: ECONNREFUSED',
     });
+    // Failing open, the request is tried on it and refused: the client learns the worker failed.
     const none = await h.get('/api/echo/headers', { accept: 'application/json' });
-    expect(none.status).toBe(503);
-    expect(none.headers.get('content-type')).toMatch(/application\/json/);
+    expect(none.status).toBe(502);
     expect(await none.json()).toEqual({
-      error: 'Service Unavailable',
-      message: NO_HEALTHY_TARGET_MESSAGE,
+      error: 'Bad Gateway',
+      message: 'the worker refused the connection',
     });
+  });
+
+  it("should answer 404 for the workers' /metrics, however it is spelled, and forward the rest", async () => {
+    h = new Harness(await start());
+    // A backend that answers every path, /metrics included, as a worker does.
+    const seen: string[] = [];
+    const backend = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.end(req.url === '/health' ? 'ok' : 'requests_total 42\n');
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = backend.address() as AddressInfo;
+      await h.register('i-0000metr', `127.0.0.1:${port}`);
+      await h.waitHealth('i-0000metr', 'healthy');
+      const direct = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(await direct.text()).toBe('requests_total 42\n');
+      seen.length = 0;
+
+      for (const path of [
+        '/metrics',
+        '/metrics?x=1',
+        '/metrics/',
+        '/METRICS',
+        '//metrics',
+        '/%6detrics',
+      ]) {
+        const res = await h.get(path, { accept: 'application/json' });
+        expect([path, res.status]).toEqual([path, 404]);
+        expect(await res.json()).toEqual({ error: 'Not Found', message: NOT_PUBLIC_MESSAGE });
+      }
+      // None of them reached the backend; other paths still do.
+      expect(seen.filter((url) => url !== '/health')).toEqual([]);
+      const page = await h.get('/api/metrics-report');
+      expect(page.status).toBe(200);
+      await page.arrayBuffer();
+    } finally {
+      backend.closeAllConnections();
+      await new Promise((resolve) => backend.close(resolve));
+    }
   });
 
   it('should stream a 5 MB upload through intact', async () => {
@@ -359,7 +462,93 @@ describe('balancer (real HTTP, real targets on free ports)', () => {
       expect(listed).toMatchObject({ id: 'i-1234abcd', address: '127.0.0.1:9' });
       expect(Date.parse(listed.registeredAt)).not.toBeNaN();
       const health = await (await h.admin('GET', '/health')).json();
-      expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0 });
+      expect(health).toEqual({ status: 'ok', targets: 1, healthy: 0, failOpen: true });
+    });
+
+    /** raw sends an admin call with exactly these headers (fetch would not let Host be set). */
+    function raw(
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      body?: string,
+    ): Promise<{
+      status: number;
+      json: Record<string, unknown>;
+      headers: Record<string, unknown>;
+    }> {
+      const url = new URL(h.balancer.adminUrl);
+      return new Promise((resolve, reject) => {
+        const req = request(
+          { host: url.hostname, port: url.port, method, path, headers, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                json: JSON.parse(text),
+                headers: res.headers,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+
+    const registration = JSON.stringify({ address: '127.0.0.1:9' });
+    const json = { 'content-type': 'application/json' };
+
+    it.each([
+      ['no token', {}, 401, /Authorization: Bearer/],
+      ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token' }, 401, /token is wrong/],
+      ['another scheme', { authorization: `Basic ${TEST_BALANCER_ADMIN_TOKEN}` }, 401, /Bearer/],
+      [
+        'the right token but a foreign Host (DNS rebinding)',
+        { ...BALANCER_ADMIN_AUTH, host: 'rebound.example:8081' },
+        403,
+        /not the admin API's address/,
+      ],
+    ])(
+      'should refuse a call with %s (%s), changing nothing',
+      async (_name, auth, status, message) => {
+        expect((await h.register('i-0000keep', '127.0.0.1:7')).status).toBe(201);
+        const before = await h.targets();
+        const calls: [string, string, string?][] = [
+          ['GET', '/health'],
+          ['GET', '/targets'],
+          ['PUT', '/targets/i-0000evil', registration],
+          ['PUT', '/targets/i-0000keep', registration], // would move it to another address
+          ['DELETE', '/targets/i-0000keep'],
+        ];
+        for (const [method, path, body] of calls) {
+          const res = await raw(method, path, { ...json, ...auth }, body);
+          expect([method, path, res.status]).toEqual([method, path, status]);
+          expect(res.json).toMatchObject({
+            statusCode: status,
+            message: expect.stringMatching(message),
+          });
+          if (status === 401) expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+        }
+        expect(await h.targets()).toEqual(before);
+      },
+    );
+
+    it('should accept the right token with 127.0.0.1:<port> or localhost:<port> as Host', async () => {
+      const port = new URL(h.balancer.adminUrl).port;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+        const res = await raw('GET', '/health', { ...BALANCER_ADMIN_AUTH, host });
+        expect(res.status).toBe(200);
+      }
+      const put = await raw(
+        'PUT',
+        '/targets/i-0000good',
+        { ...BALANCER_ADMIN_AUTH, ...json },
+        registration,
+      );
+      expect(put.status).toBe(201);
+      expect((await h.targets()).map((t) => t.id)).toEqual(['i-0000good']);
     });
 
     it('should listen for admin calls on 127.0.0.1 only', () => {

@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
-import { freePort, waitFor } from '@app/testing';
+import { BALANCER_ADMIN_AUTH, freePort, TEST_BALANCER_ADMIN_TOKEN, waitFor } from '@app/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -36,8 +38,10 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 describe('balancer main (a real process)', () => {
   const started: ChildProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-balancer-main-'));
   afterAll(() => {
     for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('should serve the proxy and the admin API, and stop cleanly on SIGTERM', async () => {
@@ -46,13 +50,18 @@ describe('balancer main (a real process)', () => {
       BALANCER_PORT: String(port),
       BALANCER_HOST: '127.0.0.1',
       BALANCER_ADMIN_PORT: String(adminPort),
+      BALANCER_STATE_FILE: join(dir, 'targets.json'),
+      BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
     });
     started.push(child);
     const health = await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${adminPort}/health`)).json(),
+      async () =>
+        (
+          await fetch(`http://127.0.0.1:${adminPort}/health`, { headers: BALANCER_ADMIN_AUTH })
+        ).json(),
       { timeoutMs: 30000, what: `the admin API (output: ${output()})` },
     );
-    expect(health).toEqual({ status: 'ok', targets: 0, healthy: 0 });
+    expect(health).toEqual({ status: 'ok', targets: 0, healthy: 0, failOpen: false });
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(503);
 
     child.kill('SIGTERM');
@@ -61,6 +70,7 @@ describe('balancer main (a real process)', () => {
 
   it('should refuse a bad variable with exit code 78 and a message naming it', async () => {
     const { child, output } = runMainProcess({
+      BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
       BALANCER_HEALTH_INTERVAL_MS: '1000',
       BALANCER_HEALTH_TIMEOUT_MS: '5000',
     });
@@ -69,5 +79,17 @@ describe('balancer main (a real process)', () => {
     expect(output()).toContain(
       'BALANCER_HEALTH_TIMEOUT_MS: must be less than BALANCER_HEALTH_INTERVAL_MS',
     );
+  });
+
+  it.each([
+    ['without an admin token', undefined, 'BALANCER_ADMIN_TOKEN: is required'],
+    ['with a short admin token', 'short-token', 'BALANCER_ADMIN_TOKEN: must be at least 16'],
+  ])('should refuse to start %s (exit 78 naming BALANCER_ADMIN_TOKEN)', async (_n, token, text) => {
+    const env: Record<string, string> = { BALANCER_PORT: '0', BALANCER_ADMIN_PORT: '0' };
+    if (token) env.BALANCER_ADMIN_TOKEN = token;
+    const { child, output } = runMainProcess(env);
+    started.push(child);
+    expect(await exitOf(child)).toBe(78);
+    expect(output()).toContain(text);
   });
 });

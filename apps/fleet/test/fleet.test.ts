@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import { FLEET_GROW, FLEET_SET_DESIRED, FLEET_TERMINATE } from '@app/contracts';
-import { isAlive, waitFor } from '@app/testing';
+import { BALANCER_ADMIN_AUTH, isAlive, waitFor } from '@app/testing';
 import { createConnection } from 'mysql2/promise';
 import { FleetEnvironment } from './support/fleet-environment';
 
@@ -99,7 +99,10 @@ describe('fleet service (real workers, balancer, RabbitMQ, MySQL)', () => {
     await waitFor(
       async () => {
         slow.push(through(`${env.balancer.proxyUrl}/api/load/sleep?ms=1500`));
-        const targets = (await (await fetch(`${env.balancer.adminUrl}/targets`)).json()) as {
+        const listed = await fetch(`${env.balancer.adminUrl}/targets`, {
+          headers: BALANCER_ADMIN_AUTH,
+        });
+        const targets = (await listed.json()) as {
           id: string;
           inFlight: number;
         }[];

@@ -1,3 +1,5 @@
+import { Server } from 'http';
+import { WORKER_KEEP_ALIVE_TIMEOUT_MS } from '@app/contracts';
 import { runMain } from '@app/messaging';
 import { createWorkerApp } from './worker.app';
 import { loadWorkerConfig } from './worker.config';
@@ -5,6 +7,8 @@ import { loadWorkerConfig } from './worker.config';
 runMain('worker', async () => {
   const config = loadWorkerConfig();
   const app = await createWorkerApp(config);
+  // The balancer's idle upstream sockets close 1 s before this (UPSTREAM_IDLE_SOCKET_MS).
+  (app.getHttpServer() as Server).keepAliveTimeout = WORKER_KEEP_ALIVE_TIMEOUT_MS;
   await app.listen(config.WORKER_PORT, config.WORKER_HOST);
   return app;
 });

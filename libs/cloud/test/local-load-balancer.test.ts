@@ -1,4 +1,7 @@
-import { freePort, waitFor } from '@app/testing';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { freePort, TEST_BALANCER_ADMIN_TOKEN, waitFor } from '@app/testing';
 import { RunningBalancer, startBalancer } from '../../../apps/balancer/src/balancer.app';
 import { loadBalancerConfig } from '../../../apps/balancer/src/balancer.config';
 import { LoadBalancerAdminError, LocalLoadBalancerAdapter, loadLocalCloudConfig } from '../src';
@@ -9,6 +12,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
   let worker: FakeWorker;
   let address: string;
   let lb: LocalLoadBalancerAdapter;
+  const dir = mkdtempSync(join(tmpdir(), 'ebbflow-lb-adapter-'));
 
   beforeAll(async () => {
     balancer = await startBalancer(
@@ -18,6 +22,8 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
         BALANCER_ADMIN_PORT: '0',
         BALANCER_HEALTH_INTERVAL_MS: '100',
         BALANCER_HEALTH_TIMEOUT_MS: '80',
+        BALANCER_STATE_FILE: join(dir, 'targets.json'),
+        BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
       }),
       { logger: false },
     );
@@ -27,6 +33,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
       loadLocalCloudConfig({
         BALANCER_ADMIN_URL: balancer.adminUrl + '/',
         BALANCER_PUBLIC_URL: 'http://localhost:18080/',
+        BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
       }),
     );
   });
@@ -34,6 +41,7 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
   afterAll(async () => {
     await balancer?.close();
     await worker?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('should register a target, which goes from initial to healthy and serves traffic', async () => {
@@ -74,6 +82,20 @@ describe('LocalLoadBalancerAdapter (against a real balancer)', () => {
     expect(error).toBeInstanceOf(LoadBalancerAdminError);
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/answered 400: address: must be host:port/);
+  });
+
+  it('should send the admin token, and say which variable to check when it is refused', async () => {
+    // The calls above succeeded with TEST_BALANCER_ADMIN_TOKEN; another token is refused.
+    const wrong = new LocalLoadBalancerAdapter(
+      loadLocalCloudConfig({
+        BALANCER_ADMIN_URL: balancer.adminUrl,
+        BALANCER_ADMIN_TOKEN: 'not-the-balancer-token',
+      }),
+    );
+    const error = await wrong.describeHealth().catch((e) => e);
+    expect(error).toBeInstanceOf(LoadBalancerAdminError);
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/answered 401: the admin token is wrong \(BALANCER_ADMIN_TOKEN/);
   });
 
   it('should give the public URL from BALANCER_PUBLIC_URL', async () => {

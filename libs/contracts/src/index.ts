@@ -7,3 +7,4 @@ export * from './fleet.contract';
 export * from './metrics.contract';
 export * from './scaler.contract';
 export * from './janitor.contract';
+export * from './http.contract';

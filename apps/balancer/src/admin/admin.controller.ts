@@ -15,11 +15,16 @@ import { toTargetView, TargetView } from '../targets/target';
 import { TargetRegistry } from '../targets/target.registry';
 import { parseRegisterTarget, parseTargetId } from './target.input';
 
+/** FAIL_OPEN_HEADER is the GET /targets header saying whether the balancer is failing open. */
+export const FAIL_OPEN_HEADER = 'x-balancer-fail-open';
+
 /** AdminHealth is the admin API's own health answer. */
 export interface AdminHealth {
   status: 'ok';
   targets: number;
   healthy: number;
+  /** True when no target is healthy and requests go to every registered target (fail open). */
+  failOpen: boolean;
 }
 
 /**
@@ -38,12 +43,17 @@ export class AdminController {
       status: 'ok',
       targets: targets.length,
       healthy: targets.filter((t) => t.health === 'healthy').length,
+      failOpen: this.registry.failingOpen,
     };
   }
 
-  /** GET /targets lists registered and draining targets; drained ones are gone. */
+  /**
+   * GET /targets lists registered and draining targets; drained ones are gone. The header
+   * `X-Balancer-Fail-Open: true` says no target is healthy and every registered one is served.
+   */
   @Get('targets')
-  list(): TargetView[] {
+  list(@Res({ passthrough: true }) res: Response): TargetView[] {
+    res.setHeader(FAIL_OPEN_HEADER, String(this.registry.failingOpen));
     return this.registry.list().map(toTargetView);
   }
 

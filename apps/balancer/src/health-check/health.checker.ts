@@ -7,7 +7,8 @@ import { probeHealth } from './health.probe';
 /**
  * HealthChecker probes every registered, non-draining target every BALANCER_HEALTH_INTERVAL_MS
  * and records the results in the TargetRegistry. A newly registered target is probed at once, so
- * a worker that is ready joins the rotation after (threshold - 1) intervals, not threshold.
+ * a worker that is ready joins the rotation after (threshold - 1) intervals, not threshold; for
+ * the same reason targets restored from the state file are all checked as soon as it starts.
  */
 @Injectable()
 export class HealthChecker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,6 +24,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     this.registry.onRegistered((target) => void this.check(target));
+    this.checkAll();
     this.timer = setInterval(() => this.checkAll(), this.config.BALANCER_HEALTH_INTERVAL_MS);
     this.timer.unref();
   }

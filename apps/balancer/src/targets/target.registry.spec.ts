@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { loadBalancerConfig } from '../balancer.config';
 import { HealthCheckResult } from './target';
+import { TargetStateFile } from './target-state.file';
 import { TargetRegistry } from './target.registry';
 
 const pass: HealthCheckResult = { passed: true };
@@ -10,8 +11,10 @@ function registryWith(env: NodeJS.ProcessEnv = {}): TargetRegistry {
     loadBalancerConfig({
       BALANCER_HEALTHY_THRESHOLD: '1',
       BALANCER_UNHEALTHY_THRESHOLD: '1',
+      BALANCER_ADMIN_TOKEN: 'a-token-of-16-chars',
       ...env,
     }),
+    new TargetStateFile(null),
   );
 }
 
@@ -33,20 +36,71 @@ describe('TargetRegistry', () => {
 
   it('should pick healthy targets in round-robin order', () => {
     registerHealthy(registry, 'a', 'b', 'c');
-    const picks = Array.from({ length: 6 }, () => registry.pickHealthy()?.id);
+    const picks = Array.from({ length: 6 }, () => registry.pick()?.target.id);
     expect(picks).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
 
   it('should skip targets that are not healthy, and the excluded one', () => {
     registerHealthy(registry, 'a', 'b');
     registry.register('c', '127.0.0.1:6000'); // initial: no check passed yet
-    const picks = Array.from({ length: 4 }, () => registry.pickHealthy('a')?.id);
+    const picks = Array.from({ length: 4 }, () => registry.pick('a')?.target.id);
     expect(picks).toEqual(['b', 'b', 'b', 'b']);
   });
 
-  it('should return undefined when no target is healthy', () => {
-    registry.register('a', '127.0.0.1:5000');
-    expect(registry.pickHealthy()).toBeUndefined();
+  it('should return undefined when no target is registered at all', () => {
+    expect(registry.pick()).toBeUndefined();
+    expect(registry.failingOpen).toBe(false);
+  });
+
+  it.each([
+    // [name, targets as id:health, exclude, expected picks, failing open]
+    [
+      'no healthy target: fail open over every registered one, like an ALB',
+      ['a:unhealthy', 'b:initial', 'c:unhealthy'],
+      undefined,
+      ['a', 'b', 'c', 'a'],
+      true,
+    ],
+    [
+      'one healthy target among unhealthy ones: only it is served (no fail open)',
+      ['a:unhealthy', 'b:healthy', 'c:unhealthy'],
+      undefined,
+      ['b', 'b', 'b', 'b'],
+      false,
+    ],
+    [
+      'failing open never sends to a draining target (it was deregistered on purpose)',
+      ['a:unhealthy', 'b:draining', 'c:unhealthy'],
+      undefined,
+      ['a', 'c', 'a', 'c'],
+      true,
+    ],
+    [
+      'a retry failing open skips the target that refused the connection',
+      ['a:unhealthy', 'b:unhealthy'],
+      'a',
+      ['b', 'b'],
+      true,
+    ],
+    [
+      'only draining targets left: nothing to fail open to',
+      ['a:draining'],
+      undefined,
+      [undefined, undefined],
+      false,
+    ],
+  ])('%s', (_name, spec, exclude, picks, failOpen) => {
+    for (const [i, entry] of spec.entries()) {
+      const [id, health] = entry.split(':');
+      const target = registry.register(id, `127.0.0.1:${5000 + i}`).target;
+      // Health is set directly: the thresholds are covered by target.spec.ts.
+      if (health !== 'initial') target.health = health as typeof target.health;
+      if (health === 'draining') registry.acquire(target); // in flight, so it stays listed
+    }
+    const seen = Array.from({ length: picks.length }, () => registry.pick(exclude));
+    expect(seen.map((p) => p?.target.id)).toEqual(picks);
+    expect(seen.every((p) => p === undefined || p.failOpen === failOpen)).toBe(true);
+    expect(registry.failingOpen).toBe(failOpen);
   });
 
   it('should treat registering the same address again as a no-op (health kept)', () => {
@@ -83,7 +137,7 @@ describe('TargetRegistry', () => {
     registry.deregister('a');
     expect(registry.get('a')).toMatchObject({ health: 'draining', inFlight: 2 });
     // A draining target gets no new requests.
-    expect([registry.pickHealthy()?.id, registry.pickHealthy()?.id]).toEqual(['b', 'b']);
+    expect([registry.pick()?.target.id, registry.pick()?.target.id]).toEqual(['b', 'b']);
     registry.release(a);
     expect(registry.get('a')?.inFlight).toBe(1);
     registry.release(a);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { BALANCER_CONFIG, BalancerConfig } from '../balancer.config';
 import {
   HealthCheckResult,
@@ -7,6 +7,7 @@ import {
   Target,
   TARGET_REASONS,
 } from './target';
+import { TargetStateFile } from './target-state.file';
 
 /** RegisterOutcome says whether a registration created a target or updated an existing one. */
 export interface RegisterOutcome {
@@ -14,13 +15,20 @@ export interface RegisterOutcome {
   created: boolean;
 }
 
+/** TargetPick is the target chosen for one request, and whether it was chosen failing open. */
+export interface TargetPick {
+  target: Target;
+  failOpen: boolean;
+}
+
 /**
  * TargetRegistry is the balancer's target group: registration, health state, round-robin choice
  * and draining. It is the only place a target changes; the proxy, the health checker and the
- * admin API all go through it.
+ * admin API all go through it. Every registration change is written to the TargetStateFile, and a
+ * starting registry restores what it holds.
  */
 @Injectable()
-export class TargetRegistry implements OnModuleDestroy {
+export class TargetRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Targets');
   /** Insertion order is the round-robin order. */
   private readonly targets = new Map<string, Target>();
@@ -28,8 +36,39 @@ export class TargetRegistry implements OnModuleDestroy {
   private readonly registeredListeners: ((target: Target) => void)[] = [];
   private cursor = 0;
   private generations = 0;
+  private wasFailingOpen = false;
 
-  constructor(@Inject(BALANCER_CONFIG) private readonly config: BalancerConfig) {}
+  constructor(
+    @Inject(BALANCER_CONFIG) private readonly config: BalancerConfig,
+    private readonly stateFile: TargetStateFile,
+  ) {}
+
+  /**
+   * onModuleInit restores the targets of the state file, each in `initial` like a new
+   * registration: with none healthy yet the balancer fails open, so they serve at once while
+   * their first checks run (the health checker checks every target as soon as it starts).
+   */
+  onModuleInit(): void {
+    const restored = this.stateFile.read();
+    for (const { id, address, registeredAt } of restored) {
+      const [host, port] = splitAddress(address);
+      this.targets.set(id, {
+        id,
+        address,
+        host,
+        port,
+        inFlight: 0,
+        registeredAt,
+        generation: ++this.generations,
+        ...initialHealthState(),
+      });
+    }
+    if (restored.length > 0) {
+      this.logger.log(
+        `restored ${restored.length} target(s) from ${this.stateFile.path}: ${restored.map((t) => t.id).join(', ')}`,
+      );
+    }
+  }
 
   /** onRegistered calls `listener` after every (re-)registration (the health checker's cue). */
   onRegistered(listener: (target: Target) => void): void {
@@ -62,6 +101,7 @@ export class TargetRegistry implements OnModuleDestroy {
     else this.targets.set(id, target);
     const registered = existing ?? target;
     this.logger.log(`${existing ? 're-registered' : 'registered'} ${id} at ${address}`);
+    this.persist();
     for (const listener of this.registeredListeners) listener(registered);
     return { target: registered, created: !existing };
   }
@@ -84,6 +124,7 @@ export class TargetRegistry implements OnModuleDestroy {
         failures: 0,
       });
       this.logger.log(`draining ${id} (${target.inFlight} in flight)`);
+      this.persist();
       if (target.inFlight > 0) {
         const timer = setTimeout(
           () => this.remove(id, 'deregistration delay elapsed'),
@@ -114,18 +155,36 @@ export class TargetRegistry implements OnModuleDestroy {
   }
 
   /**
-   * pickHealthy chooses the next healthy target in round-robin order, skipping `exclude` (the
-   * target that just refused a connection); undefined when none is healthy.
+   * pick chooses the next target in round-robin order, skipping `exclude` (the target that just
+   * refused a connection). It picks among the healthy targets; when none is healthy it fails open,
+   * as an ALB does, and picks among every registered (not draining) target, because a health check
+   * that fails everywhere at once is more often a broken check or a shared dependency than a pool
+   * that cannot serve (issue #9). Undefined only when no target is registered at all.
    */
-  pickHealthy(exclude?: string): Target | undefined {
+  pick(exclude?: string): TargetPick | undefined {
     const healthy: Target[] = [];
+    const serving: Target[] = [];
     for (const target of this.targets.values()) {
-      if (target.health === 'healthy' && target.id !== exclude) healthy.push(target);
+      if (target.health === 'draining') continue;
+      serving.push(target);
+      if (target.health === 'healthy') healthy.push(target);
     }
-    if (healthy.length === 0) return undefined;
-    const target = healthy[this.cursor % healthy.length];
+    this.noteFailOpen(healthy.length === 0 && serving.length > 0);
+    const failOpen = healthy.length === 0;
+    const candidates = (failOpen ? serving : healthy).filter((t) => t.id !== exclude);
+    if (candidates.length === 0) return undefined;
+    const target = candidates[this.cursor % candidates.length];
     this.cursor = (this.cursor + 1) % Number.MAX_SAFE_INTEGER;
-    return target;
+    return { target, failOpen };
+  }
+
+  /**
+   * failingOpen tells whether requests go to every registered target because none is healthy
+   * (shown by the admin API's /health).
+   */
+  get failingOpen(): boolean {
+    const serving = this.checkable();
+    return serving.length > 0 && serving.every((t) => t.health !== 'healthy');
   }
 
   /** acquire counts one more request in flight on `target`. */
@@ -169,6 +228,27 @@ export class TargetRegistry implements OnModuleDestroy {
   onModuleDestroy(): void {
     for (const timer of this.drainTimers.values()) clearTimeout(timer);
     this.drainTimers.clear();
+  }
+
+  /** noteFailOpen logs when the balancer starts and stops failing open (once each, not per request). */
+  private noteFailOpen(failOpen: boolean): void {
+    if (failOpen === this.wasFailingOpen) return;
+    this.wasFailingOpen = failOpen;
+    if (failOpen) {
+      this.logger.warn(
+        'no healthy target: failing open, requests go to every registered target until one passes its health checks',
+      );
+    } else {
+      this.logger.log('a target is healthy again: no longer failing open');
+    }
+  }
+
+  /**
+   * persist writes the registered targets to the state file. Draining ones are left out: a
+   * restarted balancer has lost their in-flight requests, and they must not get new ones.
+   */
+  private persist(): void {
+    this.stateFile.write(this.checkable());
   }
 
   private remove(id: string, why: string): void {

@@ -20,6 +20,7 @@ import { createRmqServer, MessageBus, MessagingConfig } from '@app/messaging';
 import { LocalS3, startLocalS3 } from '@app/storage';
 import {
   FAST_BALANCER_ENV,
+  TEST_BALANCER_ADMIN_TOKEN,
   testDatabaseUrl,
   testMessagingConfig,
   uniqueName,
@@ -83,7 +84,11 @@ export class FleetEnvironment {
     const bucket = uniqueName('fleet-images');
     this.s3 = await startLocalS3({ port: 0, directory: join(this.dir, 's3'), buckets: [bucket] });
     this.balancer = await startBalancer(
-      loadBalancerConfig({ ...FAST_BALANCER_ENV, BALANCER_DEREGISTRATION_DELAY_MS: '15000' }),
+      loadBalancerConfig({
+        ...FAST_BALANCER_ENV,
+        BALANCER_DEREGISTRATION_DELAY_MS: '15000',
+        BALANCER_STATE_FILE: join(this.dir, 'balancer', 'targets.json'),
+      }),
       { logger: LOGGER },
     );
     this.workerEnv = {
@@ -104,6 +109,7 @@ export class FleetEnvironment {
         WORKER_ENTRY: workerEntry,
         BALANCER_ADMIN_URL: this.balancer.adminUrl,
         BALANCER_PUBLIC_URL: this.balancer.proxyUrl,
+        BALANCER_ADMIN_TOKEN: TEST_BALANCER_ADMIN_TOKEN,
         INITIAL_WORKERS: '1',
         FLEET_RECONCILE_INTERVAL_MS: '300',
         FLEET_UNHEALTHY_GRACE_S: '30',

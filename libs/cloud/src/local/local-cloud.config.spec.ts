@@ -20,6 +20,7 @@ describe('loadLocalCloudConfig', () => {
     [{ BALANCER_ADMIN_URL: 'localhost:8081' }, 'BALANCER_ADMIN_URL'],
     [{ LAUNCH_TIMEOUT_MS: 'soon' }, 'LAUNCH_TIMEOUT_MS'],
     [{ WORKER_ENV_PASS: 'PATH, HOME' }, 'WORKER_ENV_PASS'],
+    [{ BALANCER_ADMIN_TOKEN: 'short' }, 'BALANCER_ADMIN_TOKEN'],
   ])('should refuse %j naming %s', (env, variable) => {
     expect(() => loadLocalCloudConfig(env)).toThrow(ConfigError);
     expect(() => loadLocalCloudConfig(env)).toThrow(variable);

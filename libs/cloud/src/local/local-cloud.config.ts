@@ -59,6 +59,12 @@ export const LOCAL_CLOUD_ENV = {
   BALANCER_PUBLIC_URL: env.url('http://localhost:8080', ['http', 'https']),
   /** Timeout of one call to the balancer's admin API. */
   BALANCER_ADMIN_TIMEOUT_MS: env.int(3000, 100, 60000),
+  /**
+   * The balancer's admin token (its BALANCER_ADMIN_TOKEN), sent as `Authorization: Bearer`.
+   * Optional here because the AWS provider has no use for it; without it the local balancer
+   * refuses every call (401).
+   */
+  BALANCER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 };
 
 /** LocalCloudConfig is the validated local-provider configuration. */

@@ -5,7 +5,10 @@ import { LocalCloudConfig } from './local-cloud.config';
 /** LocalLoadBalancerConfig is the part of the local configuration the adapter reads. */
 export type LocalLoadBalancerConfig = Pick<
   LocalCloudConfig,
-  'BALANCER_ADMIN_URL' | 'BALANCER_PUBLIC_URL' | 'BALANCER_ADMIN_TIMEOUT_MS'
+  | 'BALANCER_ADMIN_URL'
+  | 'BALANCER_PUBLIC_URL'
+  | 'BALANCER_ADMIN_TIMEOUT_MS'
+  | 'BALANCER_ADMIN_TOKEN'
 >;
 
 /** LoadBalancerAdminError is a refused or failed call to the balancer's admin API. */
@@ -28,7 +31,8 @@ interface AdminTarget {
 /**
  * LocalLoadBalancerAdapter is the LoadBalancerPort of local mode: it drives `apps/balancer`
  * through its admin API (PUT/DELETE /targets/:id, GET /targets), each call bounded by
- * BALANCER_ADMIN_TIMEOUT_MS so a stopped balancer fails fast instead of hanging the fleet.
+ * BALANCER_ADMIN_TIMEOUT_MS so a stopped balancer fails fast instead of hanging the fleet, each
+ * sending BALANCER_ADMIN_TOKEN as `Authorization: Bearer`.
  */
 export class LocalLoadBalancerAdapter extends LoadBalancerPort {
   private readonly adminUrl: string;
@@ -68,11 +72,16 @@ export class LocalLoadBalancerAdapter extends LoadBalancerPort {
     acceptedErrors: number[] = [],
   ): Promise<unknown> {
     const url = this.adminUrl + path;
+    const headers: Record<string, string> = {};
+    if (body) headers['content-type'] = 'application/json';
+    if (this.config.BALANCER_ADMIN_TOKEN) {
+      headers.authorization = `Bearer ${this.config.BALANCER_ADMIN_TOKEN}`;
+    }
     let res: Response;
     try {
       res = await fetch(url, {
         method,
-        headers: body ? { 'content-type': 'application/json' } : undefined,
+        headers,
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.config.BALANCER_ADMIN_TIMEOUT_MS),
       });
@@ -95,8 +104,11 @@ export class LocalLoadBalancerAdapter extends LoadBalancerPort {
     } catch {
       // Not JSON: keep the text.
     }
+    // A refused token is a configuration mistake: say which variable to look at.
+    const hint =
+      res.status === 401 ? ' (BALANCER_ADMIN_TOKEN must be the token the balancer has)' : '';
     throw new LoadBalancerAdminError(
-      `balancer admin API ${method} ${url} answered ${res.status}: ${message}`,
+      `balancer admin API ${method} ${url} answered ${res.status}: ${message}${hint}`,
       res.status,
     );
   }

@@ -1,3 +1,4 @@
+import { WORKER_METRICS_PATH } from '@app/contracts';
 import { MetricSourcePort, MonitoredWorker, RawSample } from '../ports/metric-source.port';
 
 /** CPU_COUNTER is the prom-client default metric: user + system CPU seconds of the process. */
@@ -189,7 +190,7 @@ export class ScrapeMetricSourceAdapter extends MetricSourcePort {
   }
 
   private async fetchMetrics(address: string): Promise<string> {
-    const response = await fetch(`http://${address}/metrics`, {
+    const response = await fetch(`http://${address}${WORKER_METRICS_PATH}`, {
       signal: AbortSignal.timeout(this.timeoutMs),
       headers: { accept: 'text/plain' },
     });
