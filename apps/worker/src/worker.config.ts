@@ -38,6 +38,13 @@ export const WORKER_ENV = {
   /** SigV4 presigned URLs live at most 7 days. */
   PRESIGN_TTL_S: env.int(300, 1, 604800),
   METRICS_PUBLISH_INTERVAL_S: env.int(60, 1, 3600),
+  /**
+   * How often the background probe asks the database and the bucket (GET /health/deep); its cost
+   * is fixed by this, whatever the rate of health checks.
+   */
+  WORKER_HEALTH_PROBE_INTERVAL_MS: env.int(10000, 100, 3600000),
+  /** How long one dependency probe may take before the dependency counts as down. */
+  WORKER_HEALTH_PROBE_TIMEOUT_MS: env.int(2000, 50, 60000),
 };
 
 /** WorkerConfig is the validated worker configuration (SESSION_SECRET always set). */

@@ -9,7 +9,7 @@ interface ApiAnswer {
   instance: string | null;
 }
 
-describe('worker automation API, load endpoints, health and metrics', () => {
+describe('worker automation API, load endpoints and metrics', () => {
   let h: WorkerHarness;
   let png: Buffer;
 
@@ -319,31 +319,6 @@ describe('worker automation API, load endpoints, health and metrics', () => {
       );
       expect(text).not.toMatch(/route="\/(health|metrics)"/);
       expect(text).toMatch(/^upload_duration_seconds_count\{outcome="stored"\} 21$/m);
-    });
-  });
-
-  describe('GET /health', () => {
-    it('should answer 200 with the database and the bucket up', async () => {
-      const res = await call('/health');
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({
-        status: 'ok',
-        database: 'up',
-        bucket: 'up',
-        instanceId: h.worker.config.INSTANCE_ID,
-      });
-    });
-
-    it('should answer 503 naming the bucket when the bucket is unreachable', async () => {
-      await h.s3.close();
-      const res = await call('/health');
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        status: 'error',
-        database: 'up',
-        bucket: 'down',
-        instanceId: h.worker.config.INSTANCE_ID,
-      });
     });
   });
 });

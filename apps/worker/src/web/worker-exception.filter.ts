@@ -54,7 +54,12 @@ export function toProblem(error: unknown): Problem {
 
 /** isJsonPath says whether errors on this path are answered as JSON rather than as a page. */
 export function isJsonPath(path: string): boolean {
-  return path.startsWith('/api/') || path === '/health' || path === '/metrics';
+  return (
+    path.startsWith('/api/') ||
+    path === '/health' ||
+    path.startsWith('/health/') ||
+    path === '/metrics'
+  );
 }
 
 /**
