@@ -43,6 +43,11 @@ export const WORKER_ENV = {
    * is fixed by this, whatever the rate of health checks.
    */
   WORKER_HEALTH_PROBE_INTERVAL_MS: env.int(10000, 100, 3600000),
+  /**
+   * GET /api/load/cpu and /api/load/sleep exist only when this is true: they burn CPU or hold a
+   * connection per request without login (issue #10), for load tests and benchmarks only.
+   */
+  WORKER_LOAD_ENDPOINTS: env.bool(false),
   /** How long one dependency probe may take before the dependency counts as down. */
   WORKER_HEALTH_PROBE_TIMEOUT_MS: env.int(2000, 50, 60000),
 };
