@@ -107,6 +107,9 @@ export async function startStackProcess(
       BALANCER_HEALTH_INTERVAL_MS: '500',
       BALANCER_HEALTH_TIMEOUT_MS: '400',
       FLEET_RECONCILE_INTERVAL_MS: '1000',
+      // stack.test.ts scales on CPU burnt through /api/load/cpu (off by default, issue #10); the
+      // fleet passes WORKER_* on to the workers.
+      WORKER_LOAD_ENDPOINTS: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

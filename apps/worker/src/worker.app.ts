@@ -34,8 +34,13 @@ export async function createWorkerApp(
     logger,
   });
   const dirs = workerAssetDirs();
-  // Workers sit behind one balancer (ALB or apps/balancer): trust its X-Forwarded-* headers.
-  app.set('trust proxy', 1);
+  // Workers sit behind one balancer (ALB or apps/balancer): trust its X-Forwarded-* headers, but
+  // only when the peer is that balancer; anyone else could name any client address and escape
+  // the login throttle (issue #10).
+  app.set(
+    'trust proxy',
+    config.WORKER_TRUSTED_PROXIES.split(',').map((item) => item.trim()),
+  );
   app.disable('x-powered-by');
   app.use(responseHeaders(config.INSTANCE_ID, imageOrigin(config)));
   app.use(requestMetricsMiddleware(app.get(WorkerMetrics), app.get(RequestCounter)));

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'crypto';
+import { isIP } from 'net';
 import { z } from 'zod';
 import { CLOUD_ENV, ConfigError, DATABASE_ENV, S3_ENV, env, loadConfig } from '@app/config';
 
@@ -15,6 +16,20 @@ export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 /** randomInstanceId returns `i-` and 8 random hex characters, for a worker started without an id. */
 export function randomInstanceId(): string {
   return `i-${randomBytes(4).toString('hex')}`;
+}
+
+/** PROXY_NAMES are the address ranges Express's `trust proxy` knows by name. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** isProxySpec: a range name, an IP address, or a CIDR (`10.0.0.0/8`, `fd00::/8`). */
+export function isProxySpec(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [address, bits, extra] = item.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
 }
 
 /** WORKER_ENV lists every environment variable the worker reads, with defaults and rules. */
@@ -38,6 +53,37 @@ export const WORKER_ENV = {
   /** SigV4 presigned URLs live at most 7 days. */
   PRESIGN_TTL_S: env.int(300, 1, 604800),
   METRICS_PUBLISH_INTERVAL_S: env.int(60, 1, 3600),
+  /**
+   * How often the background probe asks the database and the bucket (GET /health/deep); its cost
+   * is fixed by this, whatever the rate of health checks.
+   */
+  WORKER_HEALTH_PROBE_INTERVAL_MS: env.int(10000, 100, 3600000),
+  /**
+   * GET /api/load/cpu and /api/load/sleep exist only when this is true: they burn CPU or hold a
+   * connection per request without login (issue #10), for load tests and benchmarks only.
+   */
+  WORKER_LOAD_ENDPOINTS: env.bool(false),
+  /**
+   * Wrong passwords allowed per (account, client address) within WORKER_LOGIN_WINDOW_S before
+   * that pair's checks are refused with 429 (shared by every worker: counted in MySQL).
+   */
+  WORKER_LOGIN_MAX_FAILURES: env.int(10, 1, 10000),
+  /** Wrong passwords allowed per client address, whatever the accounts, within the window. */
+  WORKER_LOGIN_MAX_FAILURES_PER_ADDRESS: env.int(100, 1, 1000000),
+  WORKER_LOGIN_WINDOW_S: env.int(900, 1, 7 * 86400),
+  /**
+   * Peers whose X-Forwarded-For is believed (comma-separated: loopback, linklocal, uniquelocal,
+   * IPs, CIDRs): the local balancer (loopback) and an ALB inside the VPC (private addresses).
+   * From any other peer the client address is the peer itself.
+   */
+  WORKER_TRUSTED_PROXIES: z
+    .string()
+    .default('loopback,uniquelocal')
+    .refine((v) => v.split(',').every((item) => isProxySpec(item.trim())), {
+      message: 'must be comma-separated loopback, linklocal, uniquelocal, IP addresses or CIDRs',
+    }),
+  /** How long one dependency probe may take before the dependency counts as down. */
+  WORKER_HEALTH_PROBE_TIMEOUT_MS: env.int(2000, 50, 60000),
 };
 
 /** WorkerConfig is the validated worker configuration (SESSION_SECRET always set). */

@@ -14,7 +14,10 @@ import { WorkerConfigModule } from './worker-config.module';
 import { WorkerConfig } from './worker.config';
 import { WorkerExceptionFilter } from './web/worker-exception.filter';
 
-/** WorkerModule is the user app: pages, automation API, load endpoints, health and metrics. */
+/**
+ * WorkerModule is the user app: pages, automation API, health and metrics, and the load-test
+ * endpoints only when WORKER_LOAD_ENDPOINTS is true (otherwise their paths are 404).
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
@@ -34,7 +37,7 @@ export class WorkerModule {
         UploadsModule,
         GalleryModule,
         AutomationModule,
-        LoadModule,
+        ...(config.WORKER_LOAD_ENDPOINTS ? [LoadModule] : []),
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: WorkerExceptionFilter }],

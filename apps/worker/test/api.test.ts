@@ -9,12 +9,16 @@ interface ApiAnswer {
   instance: string | null;
 }
 
-describe('worker automation API, load endpoints, health and metrics', () => {
+describe('worker automation API, load endpoints and metrics', () => {
   let h: WorkerHarness;
   let png: Buffer;
 
-  const call = async (path: string, init?: RequestInit): Promise<ApiAnswer> => {
-    const res = await fetch(`${h.worker.url}${path}`, init);
+  const call = async (
+    path: string,
+    init?: RequestInit,
+    base = h.worker.url,
+  ): Promise<ApiAnswer> => {
+    const res = await fetch(`${base}${path}`, init);
     return {
       status: res.status,
       body: (await res.json()) as ApiAnswer['body'],
@@ -31,7 +35,10 @@ describe('worker automation API, load endpoints, health and metrics', () => {
   };
 
   beforeAll(async () => {
-    h = await startWorkerHarness({ UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) });
+    h = await startWorkerHarness({
+      UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
+      WORKER_LOAD_ENDPOINTS: 'true',
+    });
     png = await pngImage(300, 200);
   });
 
@@ -273,6 +280,24 @@ describe('worker automation API, load endpoints, health and metrics', () => {
   });
 
   describe('load endpoints', () => {
+    it.each([
+      ['unset (the default)', undefined],
+      ['false', 'false'],
+    ])('should not exist (404) when WORKER_LOAD_ENDPOINTS is %s', async (_, value) => {
+      // undefined overrides the harness's 'true': the worker sees the variable unset.
+      const off = await h.startWorker({ WORKER_LOAD_ENDPOINTS: value as string });
+      try {
+        expect(off.config.WORKER_LOAD_ENDPOINTS).toBe(false);
+        for (const path of ['/api/load/cpu?ms=10000', '/api/load/sleep?ms=60000']) {
+          const res = await call(path, undefined, off.url);
+          expect(res.status).toBe(404);
+          expect(res.body.success).toBe(false);
+        }
+      } finally {
+        await off.close();
+      }
+    });
+
     it('should burn CPU for ?ms and say so', async () => {
       const res = await call('/api/load/cpu?ms=50');
       expect(res.status).toBe(200);
@@ -319,31 +344,6 @@ describe('worker automation API, load endpoints, health and metrics', () => {
       );
       expect(text).not.toMatch(/route="\/(health|metrics)"/);
       expect(text).toMatch(/^upload_duration_seconds_count\{outcome="stored"\} 21$/m);
-    });
-  });
-
-  describe('GET /health', () => {
-    it('should answer 200 with the database and the bucket up', async () => {
-      const res = await call('/health');
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({
-        status: 'ok',
-        database: 'up',
-        bucket: 'up',
-        instanceId: h.worker.config.INSTANCE_ID,
-      });
-    });
-
-    it('should answer 503 naming the bucket when the bucket is unreachable', async () => {
-      await h.s3.close();
-      const res = await call('/health');
-      expect(res.status).toBe(503);
-      expect(res.body).toEqual({
-        status: 'error',
-        database: 'up',
-        bucket: 'down',
-        instanceId: h.worker.config.INSTANCE_ID,
-      });
     });
   });
 });

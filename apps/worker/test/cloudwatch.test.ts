@@ -53,6 +53,7 @@ describe('worker in aws mode: request count published to CloudWatch', () => {
       CLOUD_PROVIDER: 'aws',
       SESSION_SECRET: 'a test secret that is long enough',
       METRICS_PUBLISH_INTERVAL_S: String(INTERVAL_S),
+      WORKER_LOAD_ENDPOINTS: 'true',
     });
     counter = h.worker.app.get(RequestCounter);
   });

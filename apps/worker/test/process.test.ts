@@ -68,7 +68,18 @@ describe('worker and local S3 as processes', () => {
       },
       { timeoutMs: 60000, what: `worker /health (output: ${worker.output()})` },
     );
-    expect(health).toEqual({ status: 'ok', database: 'up', bucket: 'up', instanceId });
+    expect(health).toEqual({ status: 'ok', instanceId });
+    const deep = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${workerPort}/health/deep`);
+        const body = (await res.json()) as { status: string };
+        return body.status === 'ok' ? body : null;
+      },
+      { timeoutMs: 30000, what: 'worker /health/deep ok' },
+    );
+    expect(deep).toMatchObject({
+      dependencies: { database: { state: 'up' }, bucket: { state: 'up' } },
+    });
     const login = await fetch(`http://127.0.0.1:${workerPort}/login`);
     expect(login.status).toBe(200);
     expect(await login.text()).toContain(`Served by worker <code>${instanceId}</code>`);

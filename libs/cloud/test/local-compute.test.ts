@@ -287,6 +287,50 @@ describe('LocalComputeAdapter (real worker processes, fixture worker)', () => {
     expect((await readdir(stateDir)).filter((f) => f.endsWith('.json'))).toEqual([]);
   });
 
+  /** probeLines reads the health-probe lines a FAKE_WORKER_LOG_HEALTH=1 worker logged. */
+  const probeLines = async (): Promise<string[]> => {
+    const logs = (await readdir(stateDir)).filter((f) => f.endsWith('.log'));
+    const text = (await Promise.all(logs.map((f) => readFile(join(stateDir, f), 'utf8')))).join('');
+    return text.split('\n').filter((line) => line.startsWith('health probe'));
+  };
+
+  it('should probe a launching worker no more often than LAUNCH_PROBE_INTERVAL_MS', async () => {
+    extraEnv = { FAKE_WORKER_START_DELAY_MS: '2000', FAKE_WORKER_LOG_HEALTH: '1' };
+    const compute = adapter({ LAUNCH_PROBE_INTERVAL_MS: 500, LAUNCH_PROBE_TIMEOUT_MS: 1000 });
+    const started = Date.now();
+    const instance = await compute.launch({ clientToken: 'cmd-probe#0' });
+    const elapsed = Date.now() - started;
+    const probes = (await probeLines()).filter((l) => l.startsWith('health probe, in flight'));
+    // One probe per 500 ms at most, plus the first; a loaded machine only makes fewer. The old
+    // fixed 100 ms poll asked about 20 times during this 2 s start.
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    expect(probes.length).toBeLessThanOrEqual(Math.floor(elapsed / 500) + 2);
+    expect(await health(instance.address!)).toMatchObject({ status: 200 });
+  });
+
+  it('should abandon a launch probe after LAUNCH_PROBE_TIMEOUT_MS and keep one in flight', async () => {
+    // The worker accepts /health but answers only after 30 s: every probe must be cut.
+    extraEnv = { FAKE_WORKER_HEALTH_DELAY_MS: '30000', FAKE_WORKER_LOG_HEALTH: '1' };
+    const compute = adapter({
+      LAUNCH_TIMEOUT_MS: 2500,
+      LAUNCH_PROBE_INTERVAL_MS: 50,
+      LAUNCH_PROBE_TIMEOUT_MS: 200,
+    });
+    await expect(compute.launch({ clientToken: 'cmd-probe#1' })).rejects.toThrow(
+      /did not answer \/health within 2500 ms/,
+    );
+    const lines = await probeLines();
+    const inFlight = lines
+      .filter((l) => l.startsWith('health probe, in flight'))
+      .map((l) => Number(/in flight (\d+)/.exec(l)![1]));
+    expect(inFlight.length).toBeGreaterThanOrEqual(2);
+    // Never a second probe while one is open: each was cut before the next started.
+    expect(Math.max(...inFlight)).toBe(1);
+    expect(
+      lines.filter((l) => l === 'health probe closed unanswered').length,
+    ).toBeGreaterThanOrEqual(inFlight.length - 1);
+  });
+
   it('should refuse to launch when WORKER_ENTRY does not exist, saying so', async () => {
     const compute = adapter({ WORKER_ENTRY: join(stateDir, 'missing.js') });
     await expect(compute.launch({ clientToken: 'cmd-10#0' })).rejects.toThrow(

@@ -99,6 +99,8 @@ export class FleetEnvironment {
       DATABASE_URL: this.databaseUrl,
       S3_ENDPOINT: this.s3.url,
       S3_BUCKET: bucket,
+      // The fleet tests drive load through /api/load/sleep (off by default, issue #10).
+      WORKER_LOAD_ENDPOINTS: 'true',
       ...this.options.workerEnv,
     };
     this.config = {

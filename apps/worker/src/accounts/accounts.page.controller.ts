@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { UserError } from '../common/user-error';
+import { TooManyAttemptsError, UserError } from '../common/user-error';
 import { CsrfInterceptor } from '../csrf/csrf.interceptor';
 import { SessionUsers } from '../session/session-users.service';
+import { clientAddress } from '../web/client-address';
 import { pageModel, safeNextPath } from '../web/page-model';
 import { PASSWORD_RULES, USERNAME_RULES } from './credentials';
 import { AccountsService } from './accounts.service';
@@ -92,11 +93,16 @@ export class AccountsPageController {
   ): Promise<void> {
     const next = safeNextPath(form.next);
     try {
-      const user = await this.accounts.authenticate(form.username, form.password);
+      const user = await this.accounts.authenticate(
+        form.username,
+        form.password,
+        clientAddress(req),
+      );
       await this.sessionUsers.logIn(req, user);
       res.redirect(303, next);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
+      if (error instanceof TooManyAttemptsError) res.setHeader('Retry-After', error.retryAfterS);
       res.status(error.getStatus()).render(
         'login',
         pageModel(

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { UserEntity } from '@app/app-data';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ERROR_CODES, UserError } from '../common/user-error';
+import { LoginThrottle } from '../throttle/login-throttle.service';
 import { requiredText, validatePassword, validateUsername } from './credentials';
 import { PasswordHasher } from './password.hasher';
 
@@ -19,6 +20,7 @@ export class AccountsService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   /** register creates an account; 400 for a bad name or password, 409 when the name is taken. */
@@ -40,11 +42,19 @@ export class AccountsService {
 
   /**
    * authenticate returns the user whose name and password these are; 400 when a field is
-   * missing, 401 for an unknown user or a wrong password (the same answer for both).
+   * missing, 401 for an unknown user or a wrong password (the same answer for both), 429
+   * (TooManyAttemptsError, before the password is even looked at) when this account from this
+   * client address, or this address, failed too often (LoginThrottle). Every password check of
+   * the app goes through here, so every one is throttled.
    */
-  async authenticate(usernameInput: unknown, passwordInput: unknown): Promise<UserEntity> {
+  async authenticate(
+    usernameInput: unknown,
+    passwordInput: unknown,
+    clientAddress: string,
+  ): Promise<UserEntity> {
     const username = requiredText(usernameInput, 'username', 'Enter your username.');
     const password = requiredText(passwordInput, 'password', 'Enter your password.');
+    await this.throttle.check(username, clientAddress);
     const user =
       username.length <= 64 && password.length <= 1024
         ? await this.users.findOneBy({ username })
@@ -53,8 +63,10 @@ export class AccountsService {
       ? await this.hasher.verify(user.passwordHash, password)
       : await this.hasher.verifyNobody(password);
     if (!user || !ok) {
+      await this.throttle.recordFailure(username, clientAddress);
       throw new UserError(401, ERROR_CODES.invalidCredentials, 'Wrong username or password.');
     }
+    await this.throttle.recordSuccess(username, clientAddress);
     return user;
   }
 

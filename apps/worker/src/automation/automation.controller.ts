@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import { clientAddress } from '../web/client-address';
 import { AccountsService } from '../accounts/accounts.service';
 import { ERROR_CODES, UserError } from '../common/user-error';
 import {
@@ -41,10 +51,15 @@ export class AutomationController {
   @HttpCode(200)
   @UseInterceptors(UploadFileInterceptor)
   async upload(
+    @Req() req: Request,
     @Body() body: CredentialsBody,
     @UploadedFile() file?: Express.Multer.File,
   ): Promise<ApiSuccess> {
-    const user = await this.accounts.authenticate(body?.username, body?.password);
+    const user = await this.accounts.authenticate(
+      body?.username,
+      body?.password,
+      clientAddress(req),
+    );
     if (!file || file.size === 0) {
       throw new UserError(
         400,

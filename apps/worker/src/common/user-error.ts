@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   invalidField: 'invalid_field',
   invalidCredentials: 'invalid_credentials',
   usernameTaken: 'username_taken',
+  tooManyAttempts: 'too_many_attempts',
   notAnImage: 'not_an_image',
   tooLarge: 'too_large',
   csrf: 'csrf_token_invalid',
@@ -53,5 +54,16 @@ export class UserError extends HttpException {
 export class LoginRequiredError extends UserError {
   constructor() {
     super(401, ERROR_CODES.loginRequired, 'Please log in first.');
+  }
+}
+
+/** TooManyAttemptsError is a 429 refusal with the seconds to wait, sent as Retry-After. */
+export class TooManyAttemptsError extends UserError {
+  constructor(readonly retryAfterS: number) {
+    super(
+      429,
+      ERROR_CODES.tooManyAttempts,
+      `Too many wrong passwords. Try again in ${retryAfterS} s.`,
+    );
   }
 }

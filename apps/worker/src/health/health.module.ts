@@ -3,7 +3,7 @@ import { StorageModule } from '../storage/storage.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-/** HealthModule: GET /health (database and bucket reachable). */
+/** HealthModule: GET /health (the process serves) and GET /health/deep (its dependencies). */
 @Module({
   imports: [StorageModule],
   controllers: [HealthController],

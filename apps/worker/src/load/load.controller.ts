@@ -25,7 +25,10 @@ export interface LoadResult {
   ms: number;
 }
 
-/** LoadController makes CPU or waiting load on demand for the fleet, scaler and benchmark tests. */
+/**
+ * LoadController makes CPU or waiting load on demand for the fleet, scaler and benchmark tests.
+ * Not routed unless WORKER_LOAD_ENDPOINTS=true: open to anyone, so never on in production.
+ */
 @Controller('api/load')
 export class LoadController {
   /** GET /api/load/cpu?ms=N burns CPU for N ms (1..10000). */

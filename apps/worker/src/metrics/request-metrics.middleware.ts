@@ -6,7 +6,7 @@ import { WorkerMetrics } from './worker-metrics';
  * UNCOUNTED_PATHS are not load: the balancer polls /health every few seconds and the metrics
  * service scrapes /metrics; counting them would make an idle worker look busy.
  */
-export const UNCOUNTED_PATHS = new Set(['/health', '/metrics']);
+export const UNCOUNTED_PATHS = new Set(['/health', '/health/deep', '/metrics']);
 
 /** routeLabel is the route pattern (`/pictures/:namebase`), never the raw URL (bounded labels). */
 export function routeLabel(req: Request): string {

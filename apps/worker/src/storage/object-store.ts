@@ -61,10 +61,10 @@ export class ObjectStore {
     );
   }
 
-  /** ping resolves when the bucket answers, within `timeoutMs`. */
-  async ping(timeoutMs: number): Promise<void> {
+  /** ping resolves when the bucket answers; `signal` aborts the request. */
+  async ping(signal: AbortSignal): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
-      abortSignal: AbortSignal.timeout(timeoutMs),
+      abortSignal: signal,
     });
   }
 }

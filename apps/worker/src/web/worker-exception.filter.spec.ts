@@ -56,6 +56,8 @@ describe('isJsonPath', () => {
     ['/api/upload', true],
     ['/api/load/cpu', true],
     ['/health', true],
+    ['/health/deep', true],
+    ['/healthy', false],
     ['/metrics', true],
     ['/pictures', false],
     ['/apiary', false],

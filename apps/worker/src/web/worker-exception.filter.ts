@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ERROR_CODES, LoginRequiredError, UserError, UserErrorBody } from '../common/user-error';
+import {
+  ERROR_CODES,
+  LoginRequiredError,
+  TooManyAttemptsError,
+  UserError,
+  UserErrorBody,
+} from '../common/user-error';
 import { pageModel } from './page-model';
 
 /** Problem is an error turned into what the client is told. */
@@ -16,6 +22,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   413: 'File too large',
   415: 'Not a picture',
+  429: 'Too many attempts',
 };
 
 /** toProblem maps any thrown value to a status and a message safe to show. */
@@ -54,7 +61,12 @@ export function toProblem(error: unknown): Problem {
 
 /** isJsonPath says whether errors on this path are answered as JSON rather than as a page. */
 export function isJsonPath(path: string): boolean {
-  return path.startsWith('/api/') || path === '/health' || path === '/metrics';
+  return (
+    path.startsWith('/api/') ||
+    path === '/health' ||
+    path.startsWith('/health/') ||
+    path === '/metrics'
+  );
 }
 
 /**
@@ -79,6 +91,7 @@ export class WorkerExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (error instanceof TooManyAttemptsError) res.setHeader('Retry-After', error.retryAfterS);
     if (isJsonPath(req.path)) {
       res.status(problem.status).json({ success: false, error: problem.error });
       return;

@@ -48,11 +48,15 @@ export interface Page {
 export class BrowserLike {
   private readonly cookies = new Map<string, string>();
 
-  constructor(private readonly baseUrl: string) {}
+  /** `headers` go with every request (X-Forwarded-For, as the balancer would add it). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   /** on returns a client sharing this one's cookies but talking to another worker. */
   on(baseUrl: string): BrowserLike {
-    const other = new BrowserLike(baseUrl);
+    const other = new BrowserLike(baseUrl, this.headers);
     for (const [k, v] of this.cookies) other.cookies.set(k, v);
     return other;
   }
@@ -79,6 +83,7 @@ export class BrowserLike {
 
   private async send(path: string, init: RequestInit): Promise<Page> {
     const headers = new Headers(init.headers);
+    for (const [k, v] of Object.entries(this.headers)) headers.set(k, v);
     if (this.cookies.size) headers.set('cookie', this.cookieHeader);
     const res = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {

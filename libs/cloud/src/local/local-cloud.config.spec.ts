@@ -9,6 +9,8 @@ describe('loadLocalCloudConfig', () => {
       WORKER_ENTRY: 'dist/apps/worker/src/main.js',
       FLEET_STATE_DIR: 'var/fleet',
       LAUNCH_TIMEOUT_MS: 60000,
+      LAUNCH_PROBE_INTERVAL_MS: 250,
+      LAUNCH_PROBE_TIMEOUT_MS: 1000,
       TERMINATE_GRACE_MS: 10000,
       BALANCER_ADMIN_URL: 'http://127.0.0.1:8081',
       BALANCER_PUBLIC_URL: 'http://localhost:8080',
@@ -19,6 +21,8 @@ describe('loadLocalCloudConfig', () => {
   it.each([
     [{ BALANCER_ADMIN_URL: 'localhost:8081' }, 'BALANCER_ADMIN_URL'],
     [{ LAUNCH_TIMEOUT_MS: 'soon' }, 'LAUNCH_TIMEOUT_MS'],
+    [{ LAUNCH_PROBE_INTERVAL_MS: '0' }, 'LAUNCH_PROBE_INTERVAL_MS'],
+    [{ LAUNCH_PROBE_TIMEOUT_MS: 'fast' }, 'LAUNCH_PROBE_TIMEOUT_MS'],
     [{ WORKER_ENV_PASS: 'PATH, HOME' }, 'WORKER_ENV_PASS'],
     [{ BALANCER_ADMIN_TOKEN: 'short' }, 'BALANCER_ADMIN_TOKEN'],
   ])('should refuse %j naming %s', (env, variable) => {

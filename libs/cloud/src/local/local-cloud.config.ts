@@ -43,6 +43,13 @@ export const LOCAL_CLOUD_ENV = {
   FLEET_STATE_DIR: env.string('var/fleet'),
   /** How long a launched worker has to answer /health 200 before it is killed. */
   LAUNCH_TIMEOUT_MS: env.int(60000, 100, 600000),
+  /**
+   * Pause between two /health probes of a launching worker (one in flight at a time): a few per
+   * second is enough to notice it is up, and bounded however slow its start is.
+   */
+  LAUNCH_PROBE_INTERVAL_MS: env.int(250, 10, 60000),
+  /** How long one launch probe waits for /health before it counts as not answered. */
+  LAUNCH_PROBE_TIMEOUT_MS: env.int(1000, 10, 60000),
   /** How long a terminated worker has to exit after SIGTERM before SIGKILL. */
   TERMINATE_GRACE_MS: env.int(10000, 0, 300000),
   /** Comma-separated variable names (or `PREFIX_*`) a worker inherits from the fleet. */

@@ -16,6 +16,8 @@ export type LocalComputeConfig = Pick<
   | 'WORKER_ENTRY'
   | 'FLEET_STATE_DIR'
   | 'LAUNCH_TIMEOUT_MS'
+  | 'LAUNCH_PROBE_INTERVAL_MS'
+  | 'LAUNCH_PROBE_TIMEOUT_MS'
   | 'TERMINATE_GRACE_MS'
   | 'WORKER_ENV_PASS'
 >;
@@ -24,9 +26,6 @@ export type LocalComputeConfig = Pick<
 export interface LocalComputeOptions {
   env?: NodeJS.ProcessEnv;
 }
-
-/** HEALTH_POLL_MS: how often a launching worker's /health is asked. */
-export const HEALTH_POLL_MS = 100;
 
 /** MAX_CLIENT_TOKEN_LENGTH: EC2's limit on ClientToken, kept so both adapters accept the same. */
 export const MAX_CLIENT_TOKEN_LENGTH = 64;
@@ -197,6 +196,8 @@ export class LocalComputeAdapter extends ComputePort {
   /**
    * waitHealthy resolves when the worker's /health answers 200 with its own instance id; rejects
    * when its process exits or LAUNCH_TIMEOUT_MS passes (with the end of its log, to say why).
+   * Probes are sequential (one in flight), each bounded by LAUNCH_PROBE_TIMEOUT_MS, with
+   * LAUNCH_PROBE_INTERVAL_MS between them: a worker slow to start is not hammered.
    */
   private async waitHealthy(
     record: LocalWorkerRecord,
@@ -211,7 +212,7 @@ export class LocalComputeAdapter extends ComputePort {
       const healthy = await waitUntil(
         async () => {
           if (exit) return true;
-          const answer = await getHealth(record.address, 1000);
+          const answer = await getHealth(record.address, this.config.LAUNCH_PROBE_TIMEOUT_MS);
           if (answer?.status === 200 && answer.instance === record.id) return true;
           if (!child && (await proveWorker(record.pid, record.id, record.address)) === 'no') {
             exit = 'unknown status';
@@ -219,7 +220,7 @@ export class LocalComputeAdapter extends ComputePort {
           return exit !== undefined;
         },
         this.config.LAUNCH_TIMEOUT_MS,
-        HEALTH_POLL_MS,
+        this.config.LAUNCH_PROBE_INTERVAL_MS,
       );
       if (exit) {
         throw new Error(

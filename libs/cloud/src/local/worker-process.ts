@@ -61,20 +61,25 @@ export interface HealthAnswer {
 
 /**
  * getHealth GETs http://<address>/health on a fresh connection (no keep-alive, so nothing keeps
- * a stopping worker's server open); undefined when there is no answer within `timeoutMs`.
+ * a stopping worker's server open); undefined when there is no whole answer within `timeoutMs`
+ * (a total limit, not the socket's idle timeout: a worker that trickles bytes is not waited on).
  */
 export function getHealth(address: string, timeoutMs: number): Promise<HealthAnswer | undefined> {
   return new Promise((resolve) => {
-    const req = request(`http://${address}/health`, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = request(`http://${address}/health`, { agent: false }, (res) => {
       res.resume();
       const instance = res.headers[WORKER_INSTANCE_HEADER];
+      clearTimeout(timer);
       resolve({
         status: res.statusCode ?? 0,
         instance: Array.isArray(instance) ? instance[0] : instance,
       });
     });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(undefined));
+    const timer = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs);
+    req.on('error', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
     req.end();
   });
 }
