@@ -96,11 +96,12 @@ export class GatewayModule {
         { provide: GatewayExit, useValue: options.exit ?? new ProcessGatewayExit() },
         {
           provide: LoginThrottle,
-          useValue: new LoginThrottle(
-            config.LOGIN_MAX_FAILURES,
-            config.LOGIN_WINDOW_S * 1000,
-            options.clock,
-          ),
+          useValue: new LoginThrottle({
+            maxFailures: config.LOGIN_MAX_FAILURES,
+            maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+            windowMs: config.LOGIN_WINDOW_S * 1000,
+            clock: options.clock,
+          }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },

@@ -19,8 +19,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * `admin:<password>`, pages and live streams need a logged-in session. Every state-changing
  * request that is not an API call must carry the session's CSRF token (synchronizer token),
  * the login form included. Message handlers (RabbitMQ) are not HTTP and pass through.
- * A wrong `/api` password counts against the client's address in LoginThrottle, and an address
- * refused by it gets 429 for every credential it sends, right ones included.
+ * A wrong `/api` password counts against the client's address and user name in LoginThrottle,
+ * and a refused pair or address gets 429 for every credential it sends, right ones included.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,13 +43,13 @@ export class AuthGuard implements CanActivate {
       const basic = parseBasicAuth(req.headers.authorization);
       if (!basic) throw new LoginRequiredError('missing');
       const client = clientAddressOf(req);
-      const verdict = this.throttle.check(client);
+      const verdict = this.throttle.check(client, basic.user);
       if (verdict.blocked) throw new TooManyAttemptsError(verdict.retryAfterS);
       if (!this.credentials.verify(basic.user, basic.password)) {
-        this.throttle.fail(client);
+        this.throttle.fail(client, basic.user);
         throw new LoginRequiredError('wrong');
       }
-      this.throttle.succeed(client);
+      this.throttle.succeed(client, basic.user);
       return true;
     }
     if (!isPublic && req.session?.user !== MANAGER_USER) throw new LoginRequiredError('missing');
