@@ -13,6 +13,7 @@ describe('loadWorkerConfig', () => {
       PRESIGN_TTL_S: 300,
       METRICS_PUBLISH_INTERVAL_S: 60,
       SESSION_TTL_S: 86400,
+      APP_COOKIE_SECURE: 'auto',
       CLOUD_PROVIDER: 'local',
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
     });
@@ -51,6 +52,7 @@ describe('loadWorkerConfig', () => {
     ['METRICS_PUBLISH_INTERVAL_S', '0', 'must be at least 1'],
     ['SESSION_SECRET', 'short', 'must be at least 16 characters'],
     ['CLOUD_PROVIDER', 'gcp', 'must be "local" or "aws"'],
+    ['APP_COOKIE_SECURE', 'yes', 'must be auto, true or false'],
     ['S3_PUBLIC_ENDPOINT', 'nonsense', 'must be an http:// or https:// URL'],
     ['S3_PUBLIC_ENDPOINT', 'ftp://localhost:4569', 'must be an http:// or https:// URL'],
   ])('should refuse %s=%p naming the variable', (variable, value, message) => {

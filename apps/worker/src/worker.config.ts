@@ -38,6 +38,15 @@ export const WORKER_ENV = {
   /** SigV4 presigned URLs live at most 7 days. */
   PRESIGN_TTL_S: env.int(300, 1, 604800),
   METRICS_PUBLISH_INTERVAL_S: env.int(60, 1, 3600),
+  /**
+   * When the session cookie is `Secure` and HSTS is sent: auto = when the request came over
+   * HTTPS (X-Forwarded-Proto https from the balancer in front); true = always; false = never.
+   */
+  APP_COOKIE_SECURE: z
+    .enum(['auto', 'true', 'false'], {
+      errorMap: () => ({ message: 'must be auto, true or false' }),
+    })
+    .default('auto'),
 };
 
 /** WorkerConfig is the validated worker configuration (SESSION_SECRET always set). */
