@@ -31,6 +31,9 @@ import { GatewayExit, ProcessGatewayExit } from './shutdown/gateway-exit';
 import { ShutdownApiController } from './shutdown/shutdown.api.controller';
 import { ShutdownPageController } from './shutdown/shutdown.page.controller';
 import { ShutdownService } from './shutdown/shutdown.service';
+import { ApiTokenEntity } from './tokens/api-token.entity';
+import { ApiTokenService } from './tokens/api-token.service';
+import { ApiTokensPageController } from './tokens/api-tokens.page.controller';
 import { WorkersApiController } from './workers/workers.api.controller';
 import { WorkersPageController } from './workers/workers.page.controller';
 import { WorkersService } from './workers/workers.service';
@@ -71,7 +74,7 @@ export class GatewayModule {
           migrations: GATEWAY_MIGRATIONS,
           url: config.DATABASE_URL,
         }),
-        TypeOrmModule.forFeature([ActivityEntity]),
+        TypeOrmModule.forFeature([ActivityEntity, ApiTokenEntity]),
       ],
       controllers: [
         HealthController,
@@ -87,6 +90,7 @@ export class GatewayModule {
         ShutdownPageController,
         ShutdownApiController,
         ActivityApiController,
+        ApiTokensPageController,
         LiveController,
         GatewayEventsController,
       ],
@@ -112,6 +116,7 @@ export class GatewayModule {
         ClearService,
         ShutdownService,
         ActivityService,
+        ApiTokenService,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createHash } from 'crypto';
 import { ORIGINAL_POLICY } from '@app/contracts';
 import request from 'supertest';
 import { SESSION_COOKIE } from '../src/gateway.app';
@@ -168,6 +169,80 @@ describe('gateway security: cross-site requests, bad bodies, cookies (issue #10)
 
     it('should have changed nothing', async () => {
       expect(await state()).toEqual(before);
+    });
+  });
+
+  describe('API tokens (Authorization: Bearer), created on the manager page', () => {
+    let token: string;
+    let atStart: Awaited<ReturnType<typeof state>>;
+
+    it('should create a token on the API tokens page, show it once and store only its hash', async () => {
+      const { agent, csrf } = await loggedInAgent(stack.url);
+      const page = await agent.get('/tokens').expect(200);
+      expect(page.text).toContain('No tokens yet.');
+      const created = await agent
+        .post('/tokens')
+        .type('form')
+        .send({ _csrf: csrf, name: 'ci deploy' })
+        .expect(201);
+      expect(created.headers['cache-control']).toBe('no-store');
+      token = /id="new-token">(ebf_[A-Za-z0-9_-]{43})</.exec(created.text)![1];
+      const rows = (await stack.db.query('SELECT name, token_hash FROM gateway_api_tokens')) as {
+        name: string;
+        token_hash: string;
+      }[];
+      expect(rows).toEqual([
+        { name: 'ci deploy', token_hash: createHash('sha256').update(token).digest('hex') },
+      ]);
+      const again = await agent.get('/tokens').expect(200);
+      expect(again.text).toContain('ci deploy');
+      expect(again.text).not.toContain(token);
+      await agent.post('/tokens').type('form').send({ _csrf: csrf, name: '  ' }).expect(400);
+      atStart = await state();
+    });
+
+    it('should accept the token on the API', async () => {
+      const res = await request(stack.url)
+        .get('/api/policy')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(200);
+      expect(res.body).toHaveProperty('policy');
+    });
+
+    it.each(CROSS_SITE_ATTACKS.map((a) => [a.name, a] as const))(
+      'should still refuse %s sent with the token',
+      async (_name, attack) => {
+        const answer = await sendAttack(stack.url, fillAttack(attack, context), `Bearer ${token}`);
+        expect(answer.status).toBe(attack.expectStatus);
+      },
+    );
+
+    it('should have changed nothing through the token', async () => {
+      expect(await state()).toEqual(atStart);
+    });
+
+    it('should refuse a revoked token with 401', async () => {
+      const { agent, csrf } = await loggedInAgent(stack.url);
+      const page = await agent.get('/tokens').expect(200);
+      const id = /data-token-id="(\d+)"/.exec(page.text)![1];
+      expect(page.text).not.toMatch(/<td>never<\/td>/);
+      await agent.post(`/tokens/${id}/revoke`).type('form').send({ _csrf: csrf }).expect(303);
+      await request(stack.url)
+        .get('/api/policy')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(401);
+      await agent.post(`/tokens/${id}/revoke`).type('form').send({ _csrf: csrf }).expect(404);
+    });
+
+    it('should throttle wrong tokens per address (429 with Retry-After)', async () => {
+      const wrong = () =>
+        request(stack.url)
+          .get('/api/policy')
+          .set('X-Forwarded-For', '198.51.100.99')
+          .set('Authorization', `Bearer ebf_${'A'.repeat(43)}`);
+      for (let i = 0; i < 5; i++) await wrong().expect(401);
+      const refused = await wrong().expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     });
   });
 

@@ -9,7 +9,8 @@ import { requestKind } from './request-kind';
 /** API_LOGIN_MESSAGE is the 401 answer of `/api`: how a script authenticates. */
 export const API_LOGIN_MESSAGE =
   'Authenticate every /api call with HTTP Basic admin:<MANAGER_PASSWORD> sent up front ' +
-  '(Authorization: Basic base64("admin:<password>"); curl -u admin:<password>).';
+  '(Authorization: Basic base64("admin:<password>"); curl -u admin:<password>) or an API token ' +
+  'from the API tokens page (Authorization: Bearer <token>).';
 
 /** safeNext returns `path` when it is a local path to come back to after login, else '/'. */
 export function safeNext(path: unknown): string {
