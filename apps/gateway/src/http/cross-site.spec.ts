@@ -26,6 +26,10 @@ describe('crossSiteRefusal', () => {
       { origin: 'http://127.0.0.1:80', ownOrigin: 'http://127.0.0.1' },
     ],
     ['an allowed origin', { origin: 'https://ops.example.com' }],
+    [
+      'an allowed origin, which the browser calls cross-site',
+      { origin: 'https://ops.example.com', secFetchSite: 'cross-site' },
+    ],
     ['Sec-Fetch-Site same-origin', { secFetchSite: 'same-origin' }],
     ['Sec-Fetch-Site none (typed by the user)', { secFetchSite: 'none' }],
     [
@@ -48,6 +52,11 @@ describe('crossSiteRefusal', () => {
     ['a garbage Origin', { origin: 'not an origin' }, 403],
     ['Sec-Fetch-Site cross-site', { secFetchSite: 'cross-site' }, 403],
     ['Sec-Fetch-Site same-site (a sibling subdomain)', { secFetchSite: 'same-site' }, 403],
+    [
+      'a sibling subdomain not allowed',
+      { origin: 'https://evil.example.com', secFetchSite: 'same-site' },
+      403,
+    ],
     [
       'Sec-Fetch-Site cross-site even with the own Origin',
       { origin: OWN, secFetchSite: 'cross-site' },

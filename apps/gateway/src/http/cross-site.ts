@@ -41,7 +41,8 @@ export function normalizeOrigin(value: string): string | undefined {
  * crossSiteRefusal decides whether a state-changing `/api` call may go on (undefined) or is
  * refused. Issue #10: `/api` answered a Basic challenge, the browser cached the credentials, and
  * a form on another site could then grow the pool, wipe the data or stop everything. So:
- * - `Sec-Fetch-Site: cross-site` or `same-site` (a browser says it comes from elsewhere) → 403;
+ * - `Sec-Fetch-Site: cross-site` or `same-site` (a browser says it comes from elsewhere) → 403,
+ *   unless its Origin is one of MANAGER_ALLOWED_ORIGINS;
  * - an `Origin` that is neither the manager's own nor in MANAGER_ALLOWED_ORIGINS → 403 (browsers
  *   send Origin on every cross-origin POST, and `Origin: null` from sandboxed frames is refused);
  * - a body that is not `application/json` → 415: an HTML form can only send urlencoded,
@@ -57,7 +58,10 @@ export function crossSiteRefusal(
 ): CrossSiteRefusal | undefined {
   if (!STATE_CHANGING_METHODS.has(req.method.toUpperCase())) return undefined;
   const site = req.secFetchSite?.trim().toLowerCase();
-  if (site === 'cross-site' || site === 'same-site') {
+  const origin = req.origin === undefined ? undefined : normalizeOrigin(req.origin);
+  // A page of an allowed origin is another site by definition: its browser says so.
+  const allowed = origin !== undefined && allowedOrigins.includes(origin);
+  if ((site === 'cross-site' || site === 'same-site') && !allowed) {
     return {
       status: 403,
       code: 'cross-site',
@@ -65,9 +69,8 @@ export function crossSiteRefusal(
     };
   }
   if (req.origin !== undefined) {
-    const origin = normalizeOrigin(req.origin);
     const own = req.ownOrigin && normalizeOrigin(req.ownOrigin);
-    if (!origin || (origin !== own && !allowedOrigins.includes(origin))) {
+    if (!origin || (origin !== own && !allowed)) {
       return {
         status: 403,
         code: 'cross-site',

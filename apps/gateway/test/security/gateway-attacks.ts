@@ -398,6 +398,19 @@ export const AUTH_ATTACKS: GatewayAttack[] = [
   },
 ];
 
+/**
+ * POLICY_FORM_BAD_NUMBERS are texts the "Auto Scale" form must refuse in a numeric field (a
+ * session and its CSRF token are needed: not rows of the tables above). Number() took them all.
+ */
+export const POLICY_FORM_BAD_NUMBERS = ['0x10', '1e1', ' 5 ', 'Infinity', '', '+5', '5.', '1_0'];
+
+/** GATEWAY_ATTACKS are every row above, for a suite that replays them all. */
+export const GATEWAY_ATTACKS: GatewayAttack[] = [
+  ...CROSS_SITE_ATTACKS,
+  ...AUTH_ATTACKS,
+  ...BAD_BODY_ATTACKS,
+];
+
 /** AttackContext fills the placeholders of a table row. */
 export interface AttackContext {
   own: string;
