@@ -12,8 +12,10 @@ import { GatewaySessionStore } from './auth/gateway-session.store';
 import { Clock } from './auth/login-throttle';
 import { sessionSecretOf } from './auth/session-secret';
 import './auth/session.types';
-import { GatewayConfig } from './gateway.config';
+import { CookieSecureMode, GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { BODY_LIMIT_BYTES, bodyErrorHandler } from './http/body-errors';
+import { apiCrossSiteGuard } from './http/cross-site';
 import { orDatabaseOutage } from './http/database-outage';
 import { requestKind } from './http/request-kind';
 import { gatewayAssets } from './pages/assets';
@@ -34,6 +36,23 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "base-uri 'none'",
 ].join('; ');
+
+/** HSTS is sent on HTTPS responses: 180 days, subdomains included (issue #10). */
+export const HSTS = 'max-age=15552000; includeSubDomains';
+
+/**
+ * cookieSecureOption is express-session's `cookie.secure` for a mode: `auto` lets it follow
+ * `req.secure` (HTTPS, or X-Forwarded-Proto https from a trusted proxy).
+ */
+export function cookieSecureOption(mode: CookieSecureMode): boolean | 'auto' {
+  return mode === 'auto' ? 'auto' : mode === 'true';
+}
+
+/** sendsHsts tells whether a response carries Strict-Transport-Security. */
+export function sendsHsts(mode: CookieSecureMode, secure: boolean): boolean {
+  // Browsers ignore HSTS over plain HTTP (RFC 6797 §8.1), so `true` needs no other rule.
+  return mode !== 'false' && secure;
+}
 
 /**
  * GatewayAppOptions tune how the gateway is built (tests pass a fake exit, a fake clock for the
@@ -58,6 +77,9 @@ export async function createGatewayApp(
     {
       // Open Server-Sent Events streams would otherwise hold `close()` forever.
       forceCloseConnections: true,
+      // configureHttp installs the parsers itself, after the cross-site check, with a 4xx
+      // answer for a body too large or malformed.
+      bodyParser: false,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     },
   );
@@ -72,13 +94,17 @@ export async function createGatewayApp(
 }
 
 /**
- * configureHttp sets up views, static files, security headers, sessions (in MySQL, so they survive
- * a restart; see sessionSecretOf for the cookie's secret) and page locals.
+ * configureHttp sets up views, static files, security headers, the API's cross-site check,
+ * sessions (in MySQL, so they survive a restart; see sessionSecretOf for the cookie's secret),
+ * page locals and the body parsers.
  */
 export function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
   const assets = gatewayAssets();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.MANAGER_TRUST_PROXY);
   app.use((req: Request, res: Response, next: NextFunction) => {
+    if (sendsHsts(config.MANAGER_COOKIE_SECURE, req.secure))
+      res.setHeader('Strict-Transport-Security', HSTS);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -86,6 +112,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
       res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     next();
   });
+  app.use(apiCrossSiteGuard(config.MANAGER_ALLOWED_ORIGINS));
   app.useStaticAssets(assets.public, { prefix: '/static/', maxAge: '1h', index: false });
   for (const file of ['chart.umd.js', 'chart.umd.min.js']) {
     app.use(`/static/vendor/${file}`, (_req: Request, res: Response) => {
@@ -106,7 +133,7 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
         cookie: {
           httpOnly: true,
           sameSite: 'lax',
-          secure: 'auto',
+          secure: cookieSecureOption(config.MANAGER_COOKIE_SECURE),
           maxAge: config.SESSION_TTL_S * 1000,
         },
       }),
@@ -124,6 +151,9 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
     }
     next();
   });
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: true });
+  app.use(bodyErrorHandler());
   const hbs = loadHbs();
   registerViewHelpers(hbs);
   app.setBaseViewsDir(assets.views);

@@ -32,6 +32,9 @@ import { GatewayExit, ProcessGatewayExit } from './shutdown/gateway-exit';
 import { ShutdownApiController } from './shutdown/shutdown.api.controller';
 import { ShutdownPageController } from './shutdown/shutdown.page.controller';
 import { ShutdownService } from './shutdown/shutdown.service';
+import { ApiTokenEntity } from './tokens/api-token.entity';
+import { ApiTokenService } from './tokens/api-token.service';
+import { ApiTokensPageController } from './tokens/api-tokens.page.controller';
 import { WorkersApiController } from './workers/workers.api.controller';
 import { WorkersPageController } from './workers/workers.page.controller';
 import { WorkersService } from './workers/workers.service';
@@ -72,7 +75,7 @@ export class GatewayModule {
           migrations: GATEWAY_MIGRATIONS,
           url: config.DATABASE_URL,
         }),
-        TypeOrmModule.forFeature([ActivityEntity]),
+        TypeOrmModule.forFeature([ActivityEntity, ApiTokenEntity]),
       ],
       controllers: [
         HealthController,
@@ -88,6 +91,7 @@ export class GatewayModule {
         ShutdownPageController,
         ShutdownApiController,
         ActivityApiController,
+        ApiTokensPageController,
         LiveController,
         GatewayEventsController,
       ],
@@ -97,11 +101,12 @@ export class GatewayModule {
         { provide: GatewayExit, useValue: options.exit ?? new ProcessGatewayExit() },
         {
           provide: LoginThrottle,
-          useValue: new LoginThrottle(
-            config.LOGIN_MAX_FAILURES,
-            config.LOGIN_WINDOW_S * 1000,
-            options.clock,
-          ),
+          useValue: new LoginThrottle({
+            maxFailures: config.LOGIN_MAX_FAILURES,
+            maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+            windowMs: config.LOGIN_WINDOW_S * 1000,
+            clock: options.clock,
+          }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
@@ -113,6 +118,7 @@ export class GatewayModule {
         ClearService,
         ShutdownService,
         ActivityService,
+        ApiTokenService,
       ],
     };
   }

@@ -133,9 +133,9 @@ describe('gateway login: throttling and sessions that survive a restart', () => 
         message: 'Too many failed login attempts from this address. Try again in 5 minutes.',
         retryAfterS: 300,
       });
-      // Without credentials it is not an attempt: still the usual 401 challenge.
+      // Without credentials it is not an attempt: still the usual 401, without a challenge.
       const anonymous = await request(url).get('/api/activity').expect(401);
-      expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+      expect(anonymous.body).toMatchObject({ error: 'unauthorized' });
       // The login form of the same address is refused as well.
       expect((await postLogin(TEST_PASSWORD)).status).toBe(429);
 
@@ -150,6 +150,76 @@ describe('gateway login: throttling and sessions that survive a restart', () => 
         await request(url).get('/api/activity').auth('admin', 'wrong password').expect(401);
       }
       await request(url).get('/api/activity').auth('admin', TEST_PASSWORD).expect(200);
+    });
+  });
+
+  describe('throttle per address and per (address, user): no lock-out from elsewhere (issue #10)', () => {
+    let url: string;
+    let app: NestExpressApplication;
+
+    beforeAll(async () => {
+      // Behind a TLS proxy on this machine (MANAGER_TRUST_PROXY=loopback, the default), the
+      // client's address is the one the proxy names in X-Forwarded-For.
+      ({ app, url } = await startGateway({ LOGIN_MAX_FAILURES_PER_ADDRESS: '8' }));
+    });
+
+    afterAll(async () => {
+      if (app) await stopGateway(app);
+    });
+
+    /** postLoginFrom posts the login form as the client at `address`. */
+    async function postLoginFrom(address: string, password: string): Promise<request.Response> {
+      const agent = request.agent(url);
+      const page = await agent.get('/login').set('X-Forwarded-For', address).expect(200);
+      return agent
+        .post('/login')
+        .set('X-Forwarded-For', address)
+        .type('form')
+        .send({ password, _csrf: csrfOf(page.text), next: '/' });
+    }
+
+    const apiFrom = (address: string, user: string, password: string) =>
+      request(url).get('/api/activity').set('X-Forwarded-For', address).auth(user, password);
+
+    it('should let the admin in from an address that has not failed while an attacker is refused', async () => {
+      for (let i = 0; i < 5; i++) {
+        expect((await postLoginFrom('198.51.100.7', 'guess ' + i)).status).toBe(401);
+      }
+      for (let i = 0; i < 5; i++) await apiFrom('198.51.100.8', 'admin', 'guess').expect(401);
+      const refused = await postLoginFrom('198.51.100.7', TEST_PASSWORD);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['retry-after']).toBe('300');
+      await apiFrom('198.51.100.8', 'admin', TEST_PASSWORD)
+        .expect(429)
+        .expect('Retry-After', '300');
+
+      // The admin elsewhere — through the proxy, or on the proxy's own address — is let in.
+      expect((await postLoginFrom('203.0.113.9', TEST_PASSWORD)).status).toBe(303);
+      await apiFrom('203.0.113.9', 'admin', TEST_PASSWORD).expect(200);
+      await request(url).get('/api/activity').auth('admin', TEST_PASSWORD).expect(200);
+    });
+
+    it('should count an IPv4-mapped IPv6 address as its IPv4 address', async () => {
+      for (let i = 0; i < 5; i++) {
+        await apiFrom(i % 2 ? '::ffff:198.51.100.20' : '198.51.100.20', 'admin', 'x').expect(401);
+      }
+      await apiFrom('198.51.100.20', 'admin', TEST_PASSWORD).expect(429);
+    });
+
+    it('should refuse one user name per address, and the address once it tried too many', async () => {
+      const from = '198.51.100.30';
+      for (let i = 0; i < 5; i++) await apiFrom(from, 'root', 'toor').expect(401);
+      await apiFrom(from, 'root', 'toor').expect(429);
+      // "root" failing from there does not refuse the admin from there (5 of 8 per address).
+      await apiFrom(from, 'admin', TEST_PASSWORD).expect(200);
+      // The success forgot the address; eight failures over several names refuse it whole.
+      for (const user of ['guest', 'ubuntu', 'pi', 'oracle', 'test', 'user', 'ftp', 'www']) {
+        await apiFrom(from, user, 'password').expect(401);
+      }
+      const refused = await apiFrom(from, 'admin', TEST_PASSWORD).expect(429);
+      expect(refused.body).toMatchObject({ error: 'too-many-attempts', retryAfterS: 300 });
+      expect((await postLoginFrom(from, TEST_PASSWORD)).status).toBe(429);
+      await apiFrom('198.51.100.31', 'admin', TEST_PASSWORD).expect(200);
     });
   });
 

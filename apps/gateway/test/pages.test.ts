@@ -252,7 +252,9 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       expect(invalid.text).toContain(
         'id="shrinkThreshold-error">shrinkThreshold must be below growThreshold',
       );
-      expect(invalid.text).toMatch(/id="shrinkRatio-error">[^<]*shrinkRatio must be a number/);
+      expect(invalid.text).toMatch(
+        /id="shrinkRatio-error">[^<]*shrinkRatio must be a plain decimal number such as 20 or 2.5/,
+      );
       expect(invalid.text).toContain('value="60"');
       expect(stack.scaler.view.policy).toBeNull();
 

@@ -42,7 +42,7 @@ export async function createWorkerApp(
     config.WORKER_TRUSTED_PROXIES.split(',').map((item) => item.trim()),
   );
   app.disable('x-powered-by');
-  app.use(responseHeaders(config.INSTANCE_ID, imageOrigin(config)));
+  app.use(responseHeaders(config.INSTANCE_ID, imageOrigin(config), config.APP_COOKIE_SECURE));
   app.use(requestMetricsMiddleware(app.get(WorkerMetrics), app.get(RequestCounter)));
   app.useStaticAssets(dirs.public, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(createSessionMiddleware(app.get(TypeOrmSessionStore), config));

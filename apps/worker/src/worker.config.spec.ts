@@ -21,6 +21,7 @@ describe('loadWorkerConfig', () => {
       WORKER_LOGIN_WINDOW_S: 900,
       WORKER_TRUSTED_PROXIES: 'loopback,uniquelocal',
       SESSION_TTL_S: 86400,
+      APP_COOKIE_SECURE: 'auto',
       CLOUD_PROVIDER: 'local',
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
     });
@@ -65,6 +66,7 @@ describe('loadWorkerConfig', () => {
     ['WORKER_HEALTH_PROBE_INTERVAL_MS', '10', 'must be at least 100'],
     ['WORKER_HEALTH_PROBE_TIMEOUT_MS', 'soon', 'must be a number'],
     ['CLOUD_PROVIDER', 'gcp', 'must be "local" or "aws"'],
+    ['APP_COOKIE_SECURE', 'yes', 'must be auto, true or false'],
     ['S3_PUBLIC_ENDPOINT', 'nonsense', 'must be an http:// or https:// URL'],
     ['S3_PUBLIC_ENDPOINT', 'ftp://localhost:4569', 'must be an http:// or https:// URL'],
   ])('should refuse %s=%p naming the variable', (variable, value, message) => {

@@ -295,6 +295,44 @@ describe('worker pages (real MySQL, real local S3)', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
   });
 
+  it.each<[string, Record<string, string>, Record<string, string>, boolean, boolean]>([
+    ['auto, behind a TLS balancer', {}, { 'X-Forwarded-Proto': 'https' }, true, true],
+    ['auto, over plain HTTP', {}, {}, false, false],
+    [
+      'false, behind a TLS balancer',
+      { APP_COOKIE_SECURE: 'false' },
+      { 'X-Forwarded-Proto': 'https' },
+      false,
+      false,
+    ],
+    [
+      'true, behind a TLS balancer',
+      { APP_COOKIE_SECURE: 'true' },
+      { 'X-Forwarded-Proto': 'https' },
+      true,
+      true,
+    ],
+  ])(
+    'should follow APP_COOKIE_SECURE=%s for the Secure cookie and HSTS',
+    async (_what, env, headers, secure, hsts) => {
+      const worker = Object.keys(env).length ? await h.startWorker(env) : h.worker;
+      const res = await fetch(`${worker.url}/login`, { headers });
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ebbflow.sid='));
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(/;\s*Secure/i.test(cookie ?? '')).toBe(secure);
+      expect(res.headers.get('strict-transport-security')).toBe(
+        hsts ? 'max-age=15552000; includeSubDomains' : null,
+      );
+    },
+  );
+
+  it('should send no session cookie over plain HTTP with APP_COOKIE_SECURE=true', async () => {
+    const worker = await h.startWorker({ APP_COOKIE_SECURE: 'true' });
+    const res = await fetch(`${worker.url}/login`);
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith('ebbflow.sid='))).toEqual([]);
+  });
+
   it('should log out a user whose account was deleted (e.g. by the janitor)', async () => {
     const victim = await registerThroughForm(h.worker.url, 'short_lived');
     expect((await victim.get('/upload')).status).toBe(200);

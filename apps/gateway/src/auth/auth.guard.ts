@@ -10,17 +10,21 @@ import { requestKind } from '../http/request-kind';
 import { MANAGER_USER, ManagerCredentials, parseBasicAuth } from './credentials';
 import { CSRF_FIELD, CSRF_HEADER, verifyCsrfToken } from './csrf';
 import { clientAddressOf, LoginThrottle } from './login-throttle';
+import { ApiTokenService, parseBearer } from '../tokens/api-token.service';
 import { IS_PUBLIC } from './public.decorator';
+
+/** BEARER_USER is the user name wrong API tokens are counted under in LoginThrottle. */
+const BEARER_USER = '(api token)';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * AuthGuard protects every HTTP route except those marked @Public(): `/api/*` needs HTTP Basic
- * `admin:<password>`, pages and live streams need a logged-in session. Every state-changing
+ * `admin:<password>` or an API token (`Authorization: Bearer`, see ApiTokenService), pages and live streams need a logged-in session. Every state-changing
  * request that is not an API call must carry the session's CSRF token (synchronizer token),
  * the login form included. Message handlers (RabbitMQ) are not HTTP and pass through.
- * A wrong `/api` password counts against the client's address in LoginThrottle, and an address
- * refused by it gets 429 for every credential it sends, right ones included.
+ * A wrong `/api` password counts against the client's address and user name in LoginThrottle,
+ * and a refused pair or address gets 429 for every credential it sends, right ones included.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -28,9 +32,10 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly credentials: ManagerCredentials,
     private readonly throttle: LoginThrottle,
+    private readonly tokens: ApiTokenService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
@@ -40,16 +45,27 @@ export class AuthGuard implements CanActivate {
     const kind = requestKind(req);
     if (kind === 'api') {
       if (isPublic) return true;
+      const client = clientAddressOf(req);
+      const bearer = parseBearer(req.headers.authorization);
+      if (bearer !== undefined) {
+        const verdict = this.throttle.check(client, BEARER_USER);
+        if (verdict.blocked) throw new TooManyAttemptsError(verdict.retryAfterS);
+        if (!(await this.tokens.verify(bearer))) {
+          this.throttle.fail(client, BEARER_USER);
+          throw new LoginRequiredError('wrong');
+        }
+        this.throttle.succeed(client, BEARER_USER);
+        return true;
+      }
       const basic = parseBasicAuth(req.headers.authorization);
       if (!basic) throw new LoginRequiredError('missing');
-      const client = clientAddressOf(req);
-      const verdict = this.throttle.check(client);
+      const verdict = this.throttle.check(client, basic.user);
       if (verdict.blocked) throw new TooManyAttemptsError(verdict.retryAfterS);
       if (!this.credentials.verify(basic.user, basic.password)) {
-        this.throttle.fail(client);
+        this.throttle.fail(client, basic.user);
         throw new LoginRequiredError('wrong');
       }
-      this.throttle.succeed(client);
+      this.throttle.succeed(client, basic.user);
       return true;
     }
     if (!isPublic && req.session?.user !== MANAGER_USER) throw new LoginRequiredError('missing');

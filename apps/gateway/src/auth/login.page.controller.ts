@@ -25,8 +25,9 @@ function destroy(req: Request): Promise<void> {
 
 /**
  * LoginPageController shows the login form (password only, user admin) and logs in and out.
- * Wrong passwords count against the client's address (LoginThrottle); a refused address gets the
- * form again with status 429, a `Retry-After` header and the time to wait, whatever it sends.
+ * Wrong passwords count against the client's address and `admin` (LoginThrottle); a refused
+ * client gets the form again with status 429, a `Retry-After` header and the time to wait,
+ * whatever it sends.
  */
 @Controller()
 export class LoginPageController {
@@ -49,7 +50,7 @@ export class LoginPageController {
     const password = typeof form.password === 'string' ? form.password : '';
     const next = safeNext(form.next);
     const client = clientAddressOf(req);
-    const verdict = this.throttle.check(client);
+    const verdict = this.throttle.check(client, MANAGER_USER);
     if (verdict.blocked) {
       res.setHeader('Retry-After', String(verdict.retryAfterS));
       res.status(429).render('login', {
@@ -61,7 +62,7 @@ export class LoginPageController {
     }
     if (!password || !this.credentials.verify(MANAGER_USER, password)) {
       // An empty form is a slip, not a guess: it is not counted.
-      if (password) this.throttle.fail(client);
+      if (password) this.throttle.fail(client, MANAGER_USER);
       res.status(401).render('login', {
         title: 'Log in',
         next,
@@ -69,7 +70,7 @@ export class LoginPageController {
       });
       return;
     }
-    this.throttle.succeed(client);
+    this.throttle.succeed(client, MANAGER_USER);
     // A new session id at login, so an id planted before login (session fixation) is worthless.
     await regenerate(req);
     req.session.user = MANAGER_USER;

@@ -6,6 +6,12 @@ import { describeError } from './describe-error';
 import { LoginRequiredError } from './gateway.errors';
 import { requestKind } from './request-kind';
 
+/** API_LOGIN_MESSAGE is the 401 answer of `/api`: how a script authenticates. */
+export const API_LOGIN_MESSAGE =
+  'Authenticate every /api call with HTTP Basic admin:<MANAGER_PASSWORD> sent up front ' +
+  '(Authorization: Basic base64("admin:<password>"); curl -u admin:<password>) or an API token ' +
+  'from the API tokens page (Authorization: Bearer <token>).';
+
 /** safeNext returns `path` when it is a local path to come back to after login, else '/'. */
 export function safeNext(path: unknown): string {
   return typeof path === 'string' && /^\/(?![/\\])/.test(path) && !path.startsWith('/login')
@@ -39,10 +45,13 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const kind = requestKind(req);
     if (answer.retryAfterS !== undefined) res.setHeader('Retry-After', String(answer.retryAfterS));
     if (kind === 'api' || kind === 'live') {
-      if (exception instanceof LoginRequiredError && kind === 'api') {
-        res.setHeader('WWW-Authenticate', 'Basic realm="Ebbflow manager", charset="UTF-8"');
-      }
-      const body: Record<string, unknown> = { error: answer.code, message: answer.message };
+      // No `WWW-Authenticate: Basic` challenge (issue #10): a browser would prompt, cache the
+      // credentials and send them on forged cross-site requests. Scripts send them up front.
+      const message =
+        exception instanceof LoginRequiredError && kind === 'api'
+          ? API_LOGIN_MESSAGE
+          : answer.message;
+      const body: Record<string, unknown> = { error: answer.code, message };
       if (answer.fields) body.fields = answer.fields;
       if (answer.detail !== undefined) body.detail = answer.detail;
       if (answer.retryAfterS !== undefined) body.retryAfterS = answer.retryAfterS;

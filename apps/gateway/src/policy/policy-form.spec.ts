@@ -1,11 +1,11 @@
 import { ORIGINAL_POLICY, ScalingPolicy } from '@app/contracts';
 import { fieldErrorsOf } from '@app/messaging';
-import { formValues, policyFromForm } from './policy-form';
+import { formValues, policyFormErrors, policyFromForm } from './policy-form';
 
 const FORM = {
   _csrf: 'token',
   growThreshold: '20',
-  shrinkThreshold: ' 10.5 ',
+  shrinkThreshold: '10.5',
   growRatio: '2',
   shrinkRatio: '1.5',
   minWorkers: '1',
@@ -39,11 +39,38 @@ describe('policyFromForm', () => {
     });
   });
 
-  it('should leave empty bounds to the contract defaults and report an empty threshold', () => {
-    const payload = policyFromForm({ ...FORM, minWorkers: '', maxWorkers: '', growThreshold: '' });
-    expect(payload).not.toHaveProperty('minWorkers');
-    const result = fieldErrorsOf(ScalingPolicy, payload);
-    expect(Object.keys(result)).toEqual(['growThreshold']);
+  it.each([
+    ['hexadecimal', '0x10'],
+    ['an exponent', '1e1'],
+    ['surrounding spaces', ' 5 '],
+    ['Infinity', 'Infinity'],
+    ['NaN', 'NaN'],
+    ['a trailing point', '5.'],
+    ['a leading point', '.5'],
+    ['a plus sign', '+5'],
+    ['digit separators', '1_000'],
+    ['full-width digits', '\uff15'],
+    ['binary', '0b101'],
+  ])('should refuse %s (%j) and keep the text, so nothing is saved', (_what, text) => {
+    const form = { ...FORM, growRatio: text, minWorkers: text };
+    expect(policyFromForm(form)).toMatchObject({ growRatio: text, minWorkers: text });
+    expect(policyFormErrors(form)).toEqual({
+      growRatio: ['growRatio must be a plain decimal number such as 20 or 2.5'],
+      minWorkers: ['minWorkers must be a plain decimal number such as 20 or 2.5'],
+    });
+  });
+
+  it('should call an empty or missing number required', () => {
+    const { maxWorkers: _max, ...withoutMax } = FORM;
+    expect(policyFormErrors({ ...withoutMax, growThreshold: '' })).toEqual({
+      growThreshold: ['growThreshold is required'],
+      maxWorkers: ['maxWorkers is required'],
+    });
+  });
+
+  it('should accept plain decimals, negative ones included (the contract bounds them)', () => {
+    expect(policyFormErrors({ ...FORM, growThreshold: '-3', shrinkRatio: '007.50' })).toEqual({});
+    expect(policyFromForm({ ...FORM, shrinkRatio: '007.50' }).shrinkRatio).toBe(7.5);
   });
 
   it('should pass unknown fields on for the contract to refuse', () => {

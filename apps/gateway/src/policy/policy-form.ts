@@ -1,4 +1,5 @@
 import { ScalingPolicy } from '@app/contracts';
+import { FieldErrors } from '@app/messaging';
 import { CSRF_FIELD } from '../auth/csrf';
 
 /** POLICY_NUMBER_FIELDS are the numeric inputs of the "Auto Scale" form. */
@@ -12,10 +13,16 @@ export const POLICY_NUMBER_FIELDS = [
 ] as const;
 
 /**
+ * PLAIN_DECIMAL is what a numeric field of the form accepts: digits with an optional sign and
+ * decimal part. `Number()` alone took `0x10` as 16, `1e1` as 10, ` 5 ` as 5 and `''` as 0.
+ */
+export const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
  * policyFromForm turns the posted "Auto Scale" form (all strings) into a policy payload: numbers
- * where the text is a number, the text itself otherwise (so the contract answers "must be a
- * number" for that field), and the `enabled` checkbox as a boolean. Fields the form does not
- * have are passed on so the contract can refuse them.
+ * where the text is a plain decimal number, the text itself otherwise (policyFormErrors names
+ * the field), and the `enabled` checkbox as a boolean. Fields the form does not have are passed
+ * on so the contract can refuse them.
  */
 export function policyFromForm(form: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -25,19 +32,29 @@ export function policyFromForm(form: Record<string, unknown>): Record<string, un
   }
   for (const key of POLICY_NUMBER_FIELDS) {
     const raw = form[key];
-    const text = typeof raw === 'string' ? raw.trim() : raw;
-    if (typeof text === 'string' && text !== '' && Number.isFinite(Number(text))) {
-      out[key] = Number(text);
-    } else if (text === '' || text === undefined) {
-      // Absent, not undefined: an empty min/max takes the contract's default.
-      delete out[key];
-    } else {
-      out[key] = text;
-    }
+    if (typeof raw === 'string' && PLAIN_DECIMAL.test(raw)) out[key] = Number(raw);
   }
   const enabled = form.enabled;
   out.enabled = enabled === 'on' || enabled === 'true' || enabled === '1' || enabled === true;
   return out;
+}
+
+/**
+ * policyFormErrors names each numeric field of the form that is missing or not a plain decimal
+ * number; these replace the contract's "must be a number" for those fields.
+ */
+export function policyFormErrors(form: Record<string, unknown>): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const key of POLICY_NUMBER_FIELDS) {
+    const raw = form[key];
+    if (typeof raw === 'string' && PLAIN_DECIMAL.test(raw)) continue;
+    errors[key] = [
+      raw === undefined || raw === ''
+        ? `${key} is required`
+        : `${key} must be a plain decimal number such as 20 or 2.5`,
+    ];
+  }
+  return errors;
 }
 
 /** PolicyFormValues are the values the form shows (strings as typed, or the stored policy). */

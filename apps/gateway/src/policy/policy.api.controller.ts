@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { PolicyView, ScalingPolicy } from '@app/contracts';
 import { validatePayload } from '@app/messaging';
+import { refuseReservedKeys } from '../http/json-body';
 import { PolicyService } from './policy.service';
 
 /** PolicyApiController reads and replaces the auto-scaling policy (`/api/policy`). */
@@ -16,6 +17,7 @@ export class PolicyApiController {
   /** Replaces the policy; 400 `{ error: 'invalid', fields }` when invalid, unknown fields refused. */
   @Put()
   put(@Body() body: unknown): Promise<PolicyView> {
+    refuseReservedKeys(body);
     return this.policy.put(validatePayload('policy', ScalingPolicy, body));
   }
 }

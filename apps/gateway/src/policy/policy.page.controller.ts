@@ -16,7 +16,7 @@ import {
 } from '@app/messaging';
 import type { Request, Response } from 'express';
 import { tidyFieldErrors } from '../http/describe-error';
-import { formValues, PolicyFormValues, policyFromForm } from './policy-form';
+import { formValues, PolicyFormValues, policyFormErrors, policyFromForm } from './policy-form';
 import { PolicyService } from './policy.service';
 
 /** POLICY_SAVED is the message shown after "Update" succeeded (the original's wording). */
@@ -116,11 +116,14 @@ export class PolicyPageController {
     @Body() form: Record<string, unknown>,
   ): Promise<void> {
     const payload = policyFromForm(form ?? {});
+    const formErrors = policyFormErrors(form ?? {});
     try {
       const policy = validatePayload('policy', ScalingPolicy, payload);
+      if (Object.keys(formErrors).length) throw new MessageValidationError('policy', {});
       await this.policy.put(policy);
     } catch (error) {
-      const fields = fieldErrorsFrom(error);
+      const contractErrors = fieldErrorsFrom(error);
+      const fields = contractErrors && { ...contractErrors, ...formErrors };
       if (!fields) throw error;
       const view = await this.policy.get().catch(() => null);
       this.render(res, 400, { view, values: formValues(payload), errors: fields });

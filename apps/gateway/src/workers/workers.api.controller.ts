@@ -37,6 +37,6 @@ export class WorkersApiController {
 
   @Get(':id/metrics')
   metrics(@Param('id') id: string, @Query('minutes') minutes: unknown): Promise<WorkerMetrics> {
-    return this.workers.metrics(parseInstanceId(id), parseMinutes(minutes));
+    return this.workers.listedWorkerMetrics(parseInstanceId(id), parseMinutes(minutes));
   }
 }

@@ -25,6 +25,20 @@ describe('request parsing', () => {
   it.each([
     [{ count: 0 }, { count: ['count must be at least 1'] }],
     [{ count: '3' }, { count: ['count must be a whole number'] }],
+    [{ count: null }, { count: ['count must be a whole number'] }],
+    [{ count: 1.5 }, { count: ['count must be a whole number'] }],
+    [{ count: -1 }, { count: ['count must be at least 1'] }],
+    [{ count: 21 }, { count: ['count must be at most 20'] }],
+    [{ count: 1e9 }, { count: ['count must be at most 20'] }],
+    [{ count: true }, { count: ['count must be a whole number'] }],
+    [{ count: 2, force: true }, { force: ['property force should not exist'] }],
+    [
+      JSON.parse('{"__proto__": {"count": 5}}'),
+      JSON.parse('{"__proto__": ["property __proto__ should not exist"]}'),
+    ],
+    [{ constructor: 1 }, { constructor: ['property constructor should not exist'] }],
+    [null, { payload: ['must be a JSON object'] }],
+    ['5', { payload: ['must be a JSON object'] }],
     [[1], { payload: ['must be a JSON object'] }],
   ])('should refuse grow body %j', (body, fields) => {
     expect(fieldsOf(() => parseGrowRequest(body))).toEqual(fields);

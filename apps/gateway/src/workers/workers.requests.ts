@@ -1,11 +1,13 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { INSTANCE_ID_PATTERN, MAX_HISTORY_MINUTES, MAX_MANUAL_COUNT } from '@app/contracts';
 import { fieldErrorsOf } from '@app/messaging';
 import { InvalidInputError } from '../http/gateway.errors';
+import { refuseReservedKeys } from '../http/json-body';
 
 /** GrowRequest is the body of `POST /api/workers`: how many workers to add (default 1). */
 export class GrowRequest {
-  @IsOptional()
+  // Absent means 1; `null` is not absent (IsOptional would let `{"count": null}` through as 1).
+  @ValidateIf((_request, value) => value !== undefined)
   @IsInt({ message: 'count must be a whole number' })
   @Min(1, { message: 'count must be at least 1' })
   @Max(MAX_MANUAL_COUNT, { message: `count must be at most ${MAX_MANUAL_COUNT}` })
@@ -17,7 +19,9 @@ export const DEFAULT_HISTORY_MINUTES = 30;
 
 /** parseGrowRequest validates a grow body; throws InvalidInputError with the field errors. */
 export function parseGrowRequest(body: unknown): number {
-  const result = fieldErrorsOf(GrowRequest, body ?? {});
+  // No body at all (curl -X POST) is `{}`; anything else must be an object of known fields.
+  refuseReservedKeys(body);
+  const result = fieldErrorsOf(GrowRequest, body === undefined ? {} : body);
   if (!(result instanceof GrowRequest)) throw new InvalidInputError(result);
   return result.count ?? 1;
 }

@@ -45,6 +45,18 @@ export class WorkersService {
     return this.bus.query(FLEET_REMOVE_WORKER, { commandId: randomUUID(), instanceId, reason });
   }
 
+  /**
+   * listedWorkerMetrics is `metrics` for a worker the fleet lists (any state), else a 404: the
+   * metrics service answers an empty series for any id, which told an API caller nothing.
+   */
+  async listedWorkerMetrics(instanceId: string, minutes: number): Promise<WorkerMetrics> {
+    const { workers } = await this.list();
+    if (!workers.some((w) => w.id === instanceId)) {
+      throw new NotFoundError(`No worker ${instanceId} in the pool.`);
+    }
+    return this.metrics(instanceId, minutes);
+  }
+
   /** metrics answers one worker's CPU and request series over the past `minutes`. */
   async metrics(instanceId: string, minutes: number): Promise<WorkerMetrics> {
     const reply = await this.bus.query(METRICS_HISTORY, { instanceId, minutes });

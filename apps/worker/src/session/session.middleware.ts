@@ -22,7 +22,9 @@ export function isPagePath(path: string): boolean {
 /**
  * createSessionMiddleware builds express-session for pages: a signed, httpOnly, SameSite=Lax cookie
  * naming a session kept in `store` (MySQL), so any worker behind the balancer can serve any user.
- * `secure: 'auto'` marks the cookie Secure when the request came over HTTPS (trust proxy is set).
+ * APP_COOKIE_SECURE decides `Secure`: `auto` marks the cookie Secure when the request came over
+ * HTTPS (trust proxy is set, so X-Forwarded-Proto https from the balancer counts), `true` always
+ * (express-session then sends no cookie over plain HTTP), `false` never.
  */
 export function createSessionMiddleware(store: Store, config: WorkerConfig): RequestHandler {
   const handler = session({
@@ -36,7 +38,7 @@ export function createSessionMiddleware(store: Store, config: WorkerConfig): Req
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
-      secure: 'auto',
+      secure: config.APP_COOKIE_SECURE === 'auto' ? 'auto' : config.APP_COOKIE_SECURE === 'true',
       path: '/',
       maxAge: config.SESSION_TTL_S * 1000,
     },

@@ -29,6 +29,7 @@ export const DEFAULT_WORKER_ENV_PASS = [
   'METRICS_PUBLISH_*',
   'WORKER_*',
   'LOG_*',
+  'APP_COOKIE_SECURE',
 ].join(',');
 
 /**

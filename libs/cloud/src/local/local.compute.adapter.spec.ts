@@ -14,6 +14,7 @@ describe('filterWorkerEnv with DEFAULT_WORKER_ENV_PASS', () => {
     UPLOAD_MAX_BYTES: '1024',
     PRESIGN_TTL_S: '60',
     METRICS_PUBLISH_INTERVAL_S: '60',
+    APP_COOKIE_SECURE: 'auto',
     AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
     MANAGER_PASSWORD: 'secret',
     FLEET_STATE_DIR: 'var/fleet',
@@ -23,6 +24,7 @@ describe('filterWorkerEnv with DEFAULT_WORKER_ENV_PASS', () => {
   it('should pass what the user app reads', () => {
     expect(Object.keys(filterWorkerEnv(fleetEnv, DEFAULT_WORKER_ENV_PASS)).sort()).toEqual(
       [
+        'APP_COOKIE_SECURE',
         'AWS_REGION',
         'CLOUD_PROVIDER',
         'DATABASE_URL',
