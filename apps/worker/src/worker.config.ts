@@ -84,6 +84,7 @@ export const WORKER_ENV = {
     }),
   /** How long one dependency probe may take before the dependency counts as down. */
   WORKER_HEALTH_PROBE_TIMEOUT_MS: env.int(2000, 50, 60000),
+  /**
    * When the session cookie is `Secure` and HSTS is sent: auto = when the request came over
    * HTTPS (X-Forwarded-Proto https from the balancer in front); true = always; false = never.
    */

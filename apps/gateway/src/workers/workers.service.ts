@@ -10,6 +10,7 @@ import {
   RemoveWorkerReply,
 } from '@app/contracts';
 import { MessageBus } from '@app/messaging';
+import { NotFoundError } from '../http/gateway.errors';
 import { toWorkerMetrics, WorkerMetrics } from './metric-series';
 
 /**
