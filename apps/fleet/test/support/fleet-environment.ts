@@ -82,7 +82,7 @@ export class FleetEnvironment {
       NODE_ENV: 'production',
       CLOUD_PROVIDER: 'local',
       DATABASE_URL: this.databaseUrl,
-      S3_ENDPOINT: this.s3.url,
+      ...this.s3.env,
       S3_BUCKET: bucket,
     };
     this.config = {
