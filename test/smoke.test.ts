@@ -37,10 +37,11 @@ describe('smoke: the whole stack on this Node', () => {
 
   it('should register and upload a picture through the balancer', async () => {
     const app = `http://127.0.0.1:${stack.ports.balancer}`;
-    await waitFor(
-      async () => (await fetch(`${app}/login`).catch(() => null))?.status === 200,
-      { timeoutMs: 60000, intervalMs: 500, what: 'the app behind the balancer' },
-    );
+    await waitFor(async () => (await fetch(`${app}/login`).catch(() => null))?.status === 200, {
+      timeoutMs: 60000,
+      intervalMs: 500,
+      what: 'the app behind the balancer',
+    });
     const form = new URLSearchParams({ username: 'smoke-user', password: 'smoke-password-1' });
     const registered = await fetch(`${app}/api/register`, { method: 'POST', body: form });
     expect(await registered.json()).toEqual({ success: true });
@@ -53,7 +54,7 @@ describe('smoke: the whole stack on this Node', () => {
     const upload = new FormData();
     upload.set('username', 'smoke-user');
     upload.set('password', 'smoke-password-1');
-    upload.set('file', new Blob([png], { type: 'image/png' }), 'smoke.png');
+    upload.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'smoke.png');
     const uploaded = await fetch(`${app}/api/upload`, { method: 'POST', body: upload });
     expect({ status: uploaded.status, body: await uploaded.json() }).toEqual({
       status: 200,
