@@ -9,6 +9,7 @@ import {
   PingReply,
   queueNames,
   ServiceName,
+  ShutdownRequested,
   SYSTEM_SHUTDOWN,
 } from '@app/contracts';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -36,7 +37,9 @@ export type QueryAnswer =
 export interface RmqServerOptions {
   /**
    * Called when SYSTEM_SHUTDOWN arrives ("Stopping"). Default: SIGTERM to this process, which
-   * runMain turns into a clean close. `null` ignores the event (the gateway, which sends it).
+   * runMain turns into a clean close. `null` ignores the event (the gateway, which sends it). A
+   * shutdown requested (its `at`) before this server was created is ignored: it was meant for
+   * the previous run and waited in the durable events queue.
    */
   onSystemShutdown?: (() => void) | null;
 }
@@ -349,9 +352,17 @@ export class RmqServer extends Server implements CustomTransportStrategy {
       !this.getHandlerByPattern(resolved.pattern)
     ) {
       ch.ack(msg);
-      this.logger.log(
-        `system shutdown requested: ${(resolved.payload as { cause: string }).cause}`,
-      );
+      const { cause, at } = resolved.payload as ShutdownRequested;
+      // The events queue is durable: a "Stopping" sent while this service was down would stop
+      // it again at its next start (issue #9). Only a request made since it started counts.
+      if (Date.parse(at) < this.startedAt) {
+        this.logger.log(
+          `ignoring a system shutdown requested at ${at}, before this service started ` +
+            `(${new Date(this.startedAt).toISOString()}): ${cause}`,
+        );
+        return;
+      }
+      this.logger.log(`system shutdown requested: ${cause}`);
       this.onSystemShutdown?.();
       return;
     }
