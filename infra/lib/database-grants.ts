@@ -2,9 +2,16 @@ import { DATABASE_NAME, MANAGER_DB_USER, WORKER_DB_USER } from './settings';
 
 /**
  * WORKER_TABLES are the tables the workers own: the user app's (libs/app-data: users, images), the
- * worker's sessions, and the worker's migrations log (`<app>_migrations`, libs/database).
+ * worker's sessions, its shared failed-login counts, and the worker's migrations log
+ * (`<app>_migrations`, libs/database).
  */
-export const WORKER_TABLES = ['users', 'images', 'worker_sessions', 'worker_migrations'] as const;
+export const WORKER_TABLES = [
+  'users',
+  'images',
+  'worker_sessions',
+  'worker_login_failures',
+  'worker_migrations',
+] as const;
 
 /** MANAGER_TABLES are the tables of the manager's services, each with its migrations log. */
 export const MANAGER_TABLES = [
@@ -21,6 +28,7 @@ export const MANAGER_TABLES = [
   'janitor_migrations',
   'activity',
   'gateway_sessions',
+  'gateway_api_tokens',
   'gateway_migrations',
 ] as const;
 

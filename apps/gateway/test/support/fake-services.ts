@@ -241,15 +241,18 @@ class FakeFleetController {
     await this.fleet.remove([c.instanceId], c.reason ?? 'terminate', this.fleet.desired - 1);
   }
 
-  /** Like the real fleet: 404 for an unknown worker, 409 for one already draining. */
+  /**
+   * Like the real fleet: 404 for an unknown worker, 409 for one already draining; only a removal
+   * it carries out is recorded in `commands` (a refused one changes nothing).
+   */
   @MessagePattern(FLEET_REMOVE_WORKER.pattern)
   async removeWorker(@Payload() q: RemoveWorkerQuery): Promise<RemoveWorkerReply> {
-    this.fleet.commands.push({ pattern: FLEET_REMOVE_WORKER.pattern, payload: q });
     const worker = this.fleet.workers.find((w) => w.id === q.instanceId);
     if (!worker) throw new HandlerError('not-found', `no worker ${q.instanceId} in the pool`);
     if (worker.state === 'draining') {
       throw new HandlerError(REMOVE_WORKER_CONFLICT, `${q.instanceId} is already draining`);
     }
+    this.fleet.commands.push({ pattern: FLEET_REMOVE_WORKER.pattern, payload: q });
     const action = worker.state === 'pending' ? 'cancelled' : 'draining';
     await this.fleet.remove([q.instanceId], q.reason ?? 'remove', this.fleet.desired - 1);
     return { commandId: q.commandId, instanceId: q.instanceId, action, message: action };
