@@ -47,6 +47,40 @@ function parseOnly(argv) {
   return argv[i + 1].split(',').map((s) => s.trim());
 }
 
+/**
+ * localS3Credentials fills S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY in local mode when neither is
+ * set: the key pair of this installation, generated on the first start into s3-credentials.json
+ * beside S3_DIRECTORY (var/s3-credentials.json by default; mode 0600) and read from there on
+ * every later one: the keys stay with the objects they guard. Every service and worker inherits
+ * them from `env`.
+ */
+function localS3Credentials(env) {
+  if (env.CLOUD_PROVIDER !== 'local' || env.S3_ACCESS_KEY_ID || env.S3_SECRET_ACCESS_KEY) return;
+  const file = path.join(path.dirname(path.resolve(root, env.S3_DIRECTORY)), 's3-credentials.json');
+  let keys;
+  try {
+    keys = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw new Error(`${file} is unreadable: ${error.message}`);
+    const { randomBytes } = require('crypto');
+    keys = {
+      S3_ACCESS_KEY_ID: 'EBB' + randomBytes(9).toString('hex').toUpperCase().slice(0, 17),
+      S3_SECRET_ACCESS_KEY: randomBytes(30).toString('base64url'),
+    };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      // 'wx' with mode 0600: never readable by others, never over a file another start just wrote.
+      fs.writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    } catch (raced) {
+      if (raced.code !== 'EEXIST') throw raced;
+      keys = JSON.parse(fs.readFileSync(file, 'utf8'));
+    }
+  }
+  fs.chmodSync(file, 0o600);
+  env.S3_ACCESS_KEY_ID = keys.S3_ACCESS_KEY_ID;
+  env.S3_SECRET_ACCESS_KEY = keys.S3_SECRET_ACCESS_KEY;
+}
+
 const only = parseOnly(process.argv.slice(2));
 const env = { ...process.env };
 env.CLOUD_PROVIDER = env.CLOUD_PROVIDER || 'local';
@@ -54,6 +88,7 @@ env.S3_PORT = env.S3_PORT || '4569';
 // Local mode only: on AWS an endpoint would send the services' S3 calls to a local server.
 if (env.CLOUD_PROVIDER === 'local') env.S3_ENDPOINT = env.S3_ENDPOINT || `http://127.0.0.1:${env.S3_PORT}`;
 env.S3_DIRECTORY = env.S3_DIRECTORY || path.join(root, 'var', 's3');
+localS3Credentials(env);
 env.FLEET_STATE_DIR = env.FLEET_STATE_DIR || path.join(root, 'var', 'fleet');
 env.WORKER_ENTRY = env.WORKER_ENTRY || dist('apps/worker/src/main.js');
 env.FORCE_COLOR = env.FORCE_COLOR || (process.stdout.isTTY ? '1' : '0');

@@ -46,6 +46,24 @@ const CASES: [string, string, Record<string, string>, RegExp][] = [
     { CLOUD_PROVIDER: 'gcp' },
     /CLOUD_PROVIDER: must be "local" or "aws"/,
   ],
+  [
+    'local S3',
+    'dist/libs/storage/src/local-s3.main.js',
+    { S3_ACCESS_KEY_ID: 'EBBKEY', S3_SECRET_ACCESS_KEY: '' },
+    /S3_SECRET_ACCESS_KEY: must be set/,
+  ],
+  [
+    'local S3',
+    'dist/libs/storage/src/local-s3.main.js',
+    { S3_ACCESS_KEY_ID: '', S3_SECRET_ACCESS_KEY: 'a-secret-long-enough' },
+    /S3_ACCESS_KEY_ID: must be set/,
+  ],
+  [
+    'local S3',
+    'dist/libs/storage/src/local-s3.main.js',
+    { S3_ACCESS_KEY_ID: 'EBBKEY', S3_SECRET_ACCESS_KEY: 'short' },
+    /S3_SECRET_ACCESS_KEY: must be at least 16 characters/,
+  ],
 ];
 
 describe('a wrong configuration value', () => {

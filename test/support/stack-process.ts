@@ -96,6 +96,7 @@ export async function startStackProcess(
       BALANCER_PUBLIC_URL: `http://localhost:${ports.balancer}`,
       S3_PORT: String(ports.s3),
       S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
+      // start.js generates this stack's S3 key pair beside it (tmp/s3-credentials.json).
       S3_DIRECTORY: path.join(tmp, 's3'),
       FLEET_STATE_DIR: stateDir,
       BALANCER_STATE_FILE: path.join(tmp, 'balancer', 'targets.json'),

@@ -35,14 +35,14 @@ async function startJanitor(opts: {
   namespace: string;
   databaseUrl: string;
   bucket: string;
-  s3Url: string;
+  s3: LocalS3;
 }) {
   const config = loadJanitorConfig({
     AMQP_URL: testAmqpUrl,
     AMQP_NAMESPACE: opts.namespace,
     DATABASE_URL: opts.databaseUrl,
     S3_BUCKET: opts.bucket,
-    S3_ENDPOINT: opts.s3Url,
+    ...opts.s3.env,
     CLOUD_PROVIDER: 'local',
   });
   const app = await NestFactory.createMicroservice(JanitorModule.forRoot(config), {
@@ -99,14 +99,14 @@ describe('janitor: JANITOR_CLEAR against MySQL and the local S3 server', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ebbflow-janitor-'));
     s3server = await startLocalS3({ port: await freePort(), directory: dir, buckets: [bucket] });
-    s3 = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3server.url });
+    s3 = createS3Client({ AWS_REGION: 'us-east-1', ...s3server.env });
     // The worker owns the user app's tables: create them the way it does, with its migrations.
     db = await openAppDataTables(databaseUrl);
     events = await EventRecorder.start(namespace, [
       JANITOR_PROGRESS.pattern,
       JANITOR_CLEARED.pattern,
     ]);
-    janitor = await startJanitor({ namespace, databaseUrl, bucket, s3Url: s3server.url });
+    janitor = await startJanitor({ namespace, databaseUrl, bucket, s3: s3server });
     bus = new MessageBus('gateway', testMessagingConfig(namespace));
   });
 
@@ -208,7 +208,7 @@ describe('janitor: before the user app has created anything', () => {
       namespace,
       databaseUrl,
       bucket: uniqueName('absent'),
-      s3Url: s3server.url,
+      s3: s3server,
     });
     bus = new MessageBus('gateway', testMessagingConfig(namespace));
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { dropDatabase } from '@app/database';
-import { createS3Client } from '@app/storage';
+import { createS3Client, generateS3Credentials } from '@app/storage';
 import { freePort, testDatabaseUrl, uniqueName, waitFor } from '@app/testing';
 import { TsProcess, runTs, stop } from './support/processes';
 
@@ -33,10 +33,16 @@ describe('worker and local S3 as processes', () => {
   it('should start, answer /health, and exit 0 on SIGTERM; a bad variable exits 78 naming it', async () => {
     const s3Port = await freePort();
     const workerPort = await freePort();
+    const credentials = generateS3Credentials();
+    const keys = {
+      S3_ACCESS_KEY_ID: credentials.accessKeyId,
+      S3_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    };
     s3 = runTs('libs/storage/src/local-s3.main.ts', {
       S3_PORT: String(s3Port),
       S3_DIRECTORY: directory,
       S3_BUCKET: bucket,
+      ...keys,
     });
     misconfigured = runTs('apps/worker/src/main.ts', {
       DATABASE_URL: databaseUrl,
@@ -45,6 +51,7 @@ describe('worker and local S3 as processes', () => {
     worker = runTs('apps/worker/src/main.ts', {
       DATABASE_URL: databaseUrl,
       S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      ...keys,
       S3_BUCKET: bucket,
       WORKER_PORT: String(workerPort),
       INSTANCE_ID: instanceId,
@@ -57,6 +64,7 @@ describe('worker and local S3 as processes', () => {
     const client = createS3Client({
       AWS_REGION: 'us-east-1',
       S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      ...keys,
     });
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
     client.destroy();

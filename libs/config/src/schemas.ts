@@ -47,6 +47,12 @@ export const S3_ENV = {
       },
     )
     .optional(),
+  /**
+   * The key pair for S3_ENDPOINT (the local S3 server accepts only this one; `npm start` generates
+   * it into var/). Unset: the SDK's default credentials chain (AWS_ACCESS_KEY_ID, roles...).
+   */
+  S3_ACCESS_KEY_ID: env.optionalString(),
+  S3_SECRET_ACCESS_KEY: env.optionalString(),
   AWS_REGION: env.string('us-east-1'),
   S3_PORT: env.port(4569),
   S3_DIRECTORY: env.string('var/s3'),

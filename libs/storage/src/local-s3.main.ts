@@ -9,6 +9,14 @@ export const LOCAL_S3_ENV = {
   S3_DIRECTORY: S3_ENV.S3_DIRECTORY,
   S3_BUCKET: S3_ENV.S3_BUCKET,
   S3_HOST: env.string('127.0.0.1').pipe(z.string().min(1, 'must not be empty')),
+  // Required here: the server accepts exactly this key pair and must not invent one that the
+  // services would not know (`npm start` generates it once into var/).
+  S3_ACCESS_KEY_ID: z
+    .string({ required_error: 'must be set (the key pair the server accepts)' })
+    .min(1),
+  S3_SECRET_ACCESS_KEY: z
+    .string({ required_error: 'must be set (the key pair the server accepts)' })
+    .min(16, 'must be at least 16 characters'),
 };
 
 /** main starts the local S3 server and closes it on SIGTERM / SIGINT. */
@@ -28,9 +36,13 @@ async function main(): Promise<void> {
     host: config.S3_HOST,
     directory: resolve(config.S3_DIRECTORY),
     buckets: [config.S3_BUCKET],
+    credentials: {
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    },
   });
   process.stdout.write(
-    `[local-s3] listening on ${s3.url}, bucket "${config.S3_BUCKET}", files in ${resolve(config.S3_DIRECTORY)}\n`,
+    `[local-s3] listening on ${s3.url}, bucket "${config.S3_BUCKET}", files in ${resolve(config.S3_DIRECTORY)}, access key ${config.S3_ACCESS_KEY_ID}\n`,
   );
   const stop = () => {
     void s3.close().then(

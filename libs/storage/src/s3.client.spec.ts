@@ -8,16 +8,31 @@ import {
 } from './s3.client';
 
 describe('s3ClientConfig', () => {
-  it('should use the local S3 server by default in local mode', () => {
+  it('should use the local S3 server by default in local mode, with no built-in key pair', () => {
     expect(resolveS3Endpoint({ AWS_REGION: 'us-east-1' })).toBe(LOCAL_S3_ENDPOINT);
     expect(s3ClientConfig({ AWS_REGION: 'us-east-1', CLOUD_PROVIDER: 'local' })).toEqual({
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:4569',
       forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  });
+
+  it('should sign with S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY when both are set', () => {
+    const keys = { S3_ACCESS_KEY_ID: 'EBBKEY', S3_SECRET_ACCESS_KEY: 'generated-secret' };
+    expect(s3ClientConfig({ AWS_REGION: 'us-east-1', ...keys }).credentials).toEqual({
+      accessKeyId: 'EBBKEY',
+      secretAccessKey: 'generated-secret',
+    });
+    // Only one of the two is not a key pair: the SDK's default chain then, as without both.
+    expect(
+      s3ClientConfig({ AWS_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'EBBKEY' }),
+    ).not.toHaveProperty('credentials');
+    // Never sent to AWS: real S3 takes the default chain (roles, AWS_* variables).
+    expect(
+      s3ClientConfig({ AWS_REGION: 'eu-west-1', CLOUD_PROVIDER: 'aws', ...keys }),
+    ).not.toHaveProperty('credentials');
   });
 
   it('should use S3_ENDPOINT when it is set, in any mode', () => {

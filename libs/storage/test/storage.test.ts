@@ -22,7 +22,7 @@ describe('libs/storage with a real local S3 server', () => {
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'ebbflow-storage-'));
     s3 = await startLocalS3({ port: 0, directory, buckets: [bucket] });
-    client = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.url });
+    client = createS3Client({ AWS_REGION: 'us-east-1', ...s3.env });
   });
 
   afterAll(async () => {

@@ -97,7 +97,7 @@ export class FleetEnvironment {
       NODE_ENV: 'production',
       CLOUD_PROVIDER: 'local',
       DATABASE_URL: this.databaseUrl,
-      S3_ENDPOINT: this.s3.url,
+      ...this.s3.env,
       S3_BUCKET: bucket,
       // The fleet tests drive load through /api/load/sleep (off by default, issue #10).
       WORKER_LOAD_ENDPOINTS: 'true',

@@ -95,7 +95,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       buckets: [bucket],
     });
     closers.push(() => s3server.close());
-    const s3 = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3server.url });
+    const s3 = createS3Client({ AWS_REGION: 'us-east-1', ...s3server.env });
     closers.push(() => s3.destroy());
 
     const db = await openAppDataTables(databaseUrl);
@@ -119,7 +119,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       AMQP_NAMESPACE: namespace,
       DATABASE_URL: databaseUrl,
       S3_BUCKET: bucket,
-      S3_ENDPOINT: s3server.url,
+      ...s3server.env,
     });
     const janitor = await NestFactory.createMicroservice(JanitorModule.forRoot(janitorConfig), {
       strategy: createRmqServer('janitor', janitorConfig, {

@@ -50,12 +50,12 @@ export async function startWorkerHarness(
   const s3 = await startLocalS3({ port: 0, directory, buckets: [bucket] });
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
-    S3_ENDPOINT: s3.url,
+    ...s3.env,
     S3_BUCKET: bucket,
     WORKER_PORT: '0',
     ...overrides,
   };
-  const s3Client = createS3Client({ AWS_REGION: 'us-east-1', S3_ENDPOINT: s3.url });
+  const s3Client = createS3Client({ AWS_REGION: 'us-east-1', ...s3.env });
   const workers: RunningWorker[] = [];
 
   const startWorker = async (more: Record<string, string> = {}): Promise<RunningWorker> => {

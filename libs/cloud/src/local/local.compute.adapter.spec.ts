@@ -8,6 +8,8 @@ describe('filterWorkerEnv with DEFAULT_WORKER_ENV_PASS', () => {
     PATH: '/usr/bin',
     DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
     S3_ENDPOINT: 'http://127.0.0.1:4569',
+    S3_ACCESS_KEY_ID: 'EBBKEY',
+    S3_SECRET_ACCESS_KEY: 'generated-by-npm-start',
     AWS_REGION: 'us-east-1',
     CLOUD_PROVIDER: 'local',
     SESSION_TTL_S: '3600',
@@ -32,6 +34,9 @@ describe('filterWorkerEnv with DEFAULT_WORKER_ENV_PASS', () => {
         'PATH',
         'PRESIGN_TTL_S',
         'S3_ENDPOINT',
+        // The local S3 server's key pair: a worker without it cannot store a picture.
+        'S3_ACCESS_KEY_ID',
+        'S3_SECRET_ACCESS_KEY',
         'SESSION_TTL_S',
         'UPLOAD_MAX_BYTES',
       ].sort(),
