@@ -104,12 +104,18 @@ describe('security suite (issue #10): the whole stack under attack', () => {
     } catch (error) {
       outcome = { refused: false, detail: `threw: ${(error as Error).message}` };
     }
-    const after = await state();
-    const unchanged = isDeepStrictEqual(after, baseline);
     let detail = outcome.refused ? '' : outcome.detail;
-    if (!unchanged) {
-      detail += ` changed: ${JSON.stringify(baseline)} -> ${JSON.stringify(after)}`;
-      baseline = after;
+    let unchanged = false;
+    try {
+      const after = await state();
+      unchanged = isDeepStrictEqual(after, baseline);
+      if (!unchanged) {
+        detail += ` changed: ${JSON.stringify(baseline)} -> ${JSON.stringify(after)}`;
+        baseline = after;
+      }
+    } catch (error) {
+      // The stack no longer answers its own state: the attack is a failure, counted as one.
+      detail += ` state unreadable: ${(error as Error).message}`;
     }
     tally.record({ group, name, refused: outcome.refused, unchanged, detail: detail.trim() });
     expect({ name, refused: outcome.refused, unchanged, detail: detail.trim() }).toEqual({
