@@ -262,6 +262,25 @@ export function loginAttacks(maxFailures: number): AppAttack[] {
   return [
     ...wrong,
     {
+      name: 'POST /login with the right password of the account being guessed (429, no session)',
+      build: async (c) => {
+        const page = await c.loginPage();
+        const body = form({ ...as(c.carol), _csrf: page.csrf });
+        return post('/login', {
+          headers: { ...body.headers, cookie: page.cookie },
+          body: body.body,
+        });
+      },
+      expectStatus: 429,
+      expectRetryAfter: true,
+    },
+    {
+      name: 'POST /api/upload with the right password of the account being guessed (429, nothing stored)',
+      build: (c) => post('/api/upload', multipart(as(c.carol), png(c))),
+      expectStatus: 429,
+      expectRetryAfter: true,
+    },
+    {
       name: 'POST /login with the right password and no CSRF token',
       build: async (c) => {
         const page = await c.loginPage();
