@@ -4,6 +4,7 @@ import { waitFor } from '@app/testing';
 import amqp from 'amqplib';
 import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
+import { existsSync } from 'fs';
 import { createConnection, Connection } from 'mysql2/promise';
 import path from 'path';
 import { isDeepStrictEqual, promisify } from 'util';
@@ -25,6 +26,7 @@ import {
   wrongPasswordAttacks,
 } from './security/manager-attacks';
 import { RawAnswer, RawRequest, sendRaw } from './security/raw-http';
+import { S3_KEY_ATTACKS } from './security/s3-key-attacks';
 import { runS3Attack, S3_ATTACK_CASES, S3AttackTarget } from './security/s3-attacks';
 import { StackState, stackState } from './security/stack-state';
 import { Tally } from './security/tally';
@@ -377,6 +379,25 @@ describe('security suite (issue #10): the whole stack under attack', () => {
         return {
           refused,
           detail: `${result.status} ${result.code}, expected ${row.status} ${row.code}: ${result.body.slice(0, 300)}`,
+        };
+      });
+    });
+  });
+
+  describe('the local S3 server: keys with . or .. segments, validly signed', () => {
+    it.each(S3_KEY_ATTACKS.map((a) => [a.name, a] as const))('%s', async (name, row) => {
+      await attack('s3', name, async () => {
+        const error = await row.send(s3, s3Target).then(
+          () => undefined,
+          (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e,
+        );
+        const status = error?.$metadata?.httpStatusCode;
+        const escaped = existsSync(
+          path.join(path.dirname(stack.stateDir), 'ebbflow-escape.txt._S3rver_object'),
+        );
+        return {
+          refused: status === 400 && error?.name === 'InvalidArgument' && !escaped,
+          detail: `${status} ${error?.name ?? 'accepted'}${escaped ? ', a file written out of the S3 directory' : ''}`,
         };
       });
     });
