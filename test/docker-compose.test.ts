@@ -102,6 +102,13 @@ describe('docker-compose.yml', () => {
     expect(services.fleet.environment?.BALANCER_ADMIN_TOKEN).toBe(token);
   });
 
+  it('should run the local S3 server and point every service at it', () => {
+    expect(services.s3.command).toEqual(['node', 'dist/libs/storage/src/local-s3.main.js']);
+    for (const name of ['fleet', 'janitor', 'gateway']) {
+      expect(services[name].environment?.S3_ENDPOINT).toBe('http://s3:4569');
+    }
+  });
+
   it('should take every password and secret from the environment, never a value in the file', () => {
     for (const [name, svc] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(svc.environment ?? {})) {

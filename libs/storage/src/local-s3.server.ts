@@ -4,6 +4,7 @@ import { IncomingMessage, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
 import { Readable } from 'stream';
 import S3rver from 's3rver';
+import { confineS3rverKeys } from './s3rver-keys';
 import { allowS3rverContinuationTokens } from './s3rver-openssl3';
 import { S3Credentials, SigV4Failure, s3ErrorXml, verifySigV4 } from './sigv4.verifier';
 
@@ -162,6 +163,7 @@ export async function startLocalS3({
 }: LocalS3Options): Promise<LocalS3> {
   await mkdir(directory, { recursive: true });
   allowS3rverContinuationTokens();
+  confineS3rverKeys();
   registerWithS3rver(credentials);
   const s3rver = new S3rver({
     directory,

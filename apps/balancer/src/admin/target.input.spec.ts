@@ -60,6 +60,16 @@ describe('parseRegisterTarget', () => {
     expect(parseRegisterTarget('i-abc', body)).toEqual({ ok: false, fields });
   });
 
+  it.each(['__proto__', 'constructor'])(
+    'should refuse a %s field as JSON.parse makes it (an own key), naming it',
+    (key) => {
+      const body = JSON.parse(`{"address": "127.0.0.1:1", "${key}": {"admin": true}}`) as unknown;
+      const result = parseRegisterTarget('i-abc', body);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && Object.keys(result.fields)).toEqual([key]);
+    },
+  );
+
   it('should report a bad id and a bad address together', () => {
     const result = parseRegisterTarget('bad id', { address: 'nope' });
     expect(result.ok).toBe(false);

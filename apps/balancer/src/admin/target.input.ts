@@ -43,7 +43,15 @@ export function parseRegisterTarget(id: string, body: unknown): InputResult<Regi
   }
   const record = body as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (key !== 'address') fields[key] = ['is not a known field (only "address" is)'];
+    // defineProperty: `fields['__proto__'] = …` would set a prototype, not report the field.
+    if (key !== 'address') {
+      Object.defineProperty(fields, key, {
+        value: ['is not a known field (only "address" is)'],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   const address = record.address;
   if (address === undefined || address === null || address === '') {

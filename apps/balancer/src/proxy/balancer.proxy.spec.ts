@@ -57,6 +57,14 @@ describe('isWorkerMetricsPath (not forwarded: the metrics service scrapes worker
     ['/%6detrics', true], // %-escaped m
     ['/metrics/anything', true],
     ['http://example.com/metrics', true], // absolute-form request target
+    // Dot segments: the proxy resolves them (WHATWG URL) before forwarding.
+    ['/api/../metrics', true],
+    ['/./metrics', true],
+    ['/api/%2e%2e/metrics', true],
+    ['/a/b/../../metrics/', true],
+    ['/api\\..\\metrics', true],
+    ['/../../metrics', true],
+    ['/metrics/../login', false],
     ['/', false],
     ['/metricsx', false],
     ['/api/metrics', false],

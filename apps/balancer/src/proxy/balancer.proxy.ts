@@ -214,7 +214,8 @@ export function staleSocketFailure(
 /**
  * isWorkerMetricsPath tells whether a request target reaches the worker's metrics. It matches as
  * the worker's router would (Express: case-insensitive, a trailing slash ignored, %-escapes
- * decoded, an absolute-form target's path), so that no spelling of it gets through.
+ * decoded, an absolute-form target's path) after the proxy resolved its dot segments, so that no
+ * spelling of it gets through.
  */
 export function isWorkerMetricsPath(url: string | undefined): boolean {
   let path = url ?? '/';
@@ -231,10 +232,14 @@ export function isWorkerMetricsPath(url: string | undefined): boolean {
   } catch {
     // A broken %-escape: the worker answers 400; compare it as it is.
   }
-  const normalized = path
-    .toLowerCase()
-    .replace(/\/{2,}/g, '/')
-    .replace(/\/+$/, '');
+  // Dot segments resolved (and `\` read as `/`) as the proxy does before forwarding: http-proxy-3
+  // parses the path as a WHATWG URL, so `/api/../metrics` reaches the worker as `/metrics`.
+  const segments: string[] = [];
+  for (const segment of path.toLowerCase().split(/[\\/]/)) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  const normalized = `/${segments.join('/')}`;
   return normalized === WORKER_METRICS_PATH || normalized.startsWith(`${WORKER_METRICS_PATH}/`);
 }
 
