@@ -1,11 +1,19 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { TargetHealth, WorkerState, WorkerView } from '@app/contracts';
+import { WorkerView } from '@app/contracts';
 import { ComputeInstance, ComputePort, LoadBalancerPort, TargetStatus } from '@app/cloud';
+import { DrainedWorker, DrainService } from '../drain/drain.service';
 import { FleetEvents } from '../events/fleet.events';
+import { InstanceChanges } from '../events/instance-changes';
 import { FleetStore, InstanceRecord, newLaunchRecord } from '../store/fleet.store';
 import { FleetLock } from './fleet.lock';
-import { chooseSurplus, isCancelledLaunch, replacementReason, withHealth } from './reconcile.rules';
+import {
+  chooseSurplus,
+  errorMessage,
+  isCancelledLaunch,
+  replacementReason,
+  withHealth,
+} from './reconcile.rules';
 import {
   CLOCK,
   Clock,
@@ -30,10 +38,6 @@ export function workerView(record: InstanceRecord): WorkerView {
     address: record.address,
     launchedAt: (record.launchedAt ?? record.requestedAt).toISOString(),
   };
-}
-
-function message(error: unknown): string {
-  return (error as Error)?.message ?? String(error);
 }
 
 /**
@@ -64,6 +68,8 @@ export class Reconciler implements OnModuleDestroy {
   private running = false;
   private closed = false;
   private currentPass: Promise<void> = Promise.resolve();
+  private readonly changes: InstanceChanges;
+  private readonly drain: DrainService;
 
   constructor(
     private readonly compute: ComputePort,
@@ -73,7 +79,10 @@ export class Reconciler implements OnModuleDestroy {
     private readonly lock: FleetLock,
     @Inject(RECONCILE_SETTINGS) private readonly settings: ReconcileSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.changes = new InstanceChanges(store, events, clock);
+    this.drain = new DrainService(compute, loadBalancer, store, this.changes, settings);
+  }
 
   /** start runs a pass now and then every interval. */
   start(): void {
@@ -96,7 +105,7 @@ export class Reconciler implements OnModuleDestroy {
     this.timer = undefined;
     this.passing = true;
     this.currentPass = this.reconcileOnce()
-      .catch((error) => this.logger.error(`reconcile pass failed: ${message(error)}`))
+      .catch((error) => this.logger.error(`reconcile pass failed: ${errorMessage(error)}`))
       .finally(() => {
         this.passing = false;
         if (this.passAgain) {
@@ -178,7 +187,7 @@ export class Reconciler implements OnModuleDestroy {
       described = await this.compute.describe();
     } catch (error) {
       // Without the provider's view nothing can be decided safely; the next pass tries again.
-      this.logger.warn(`cannot describe the workers: ${message(error)}`);
+      this.logger.warn(`cannot describe the workers: ${errorMessage(error)}`);
       return;
     }
     let targets: TargetStatus[] | null;
@@ -186,7 +195,7 @@ export class Reconciler implements OnModuleDestroy {
       targets = await this.loadBalancer.describeHealth();
     } catch (error) {
       // Health-based decisions wait for the load balancer; deaths and sizes are still handled.
-      this.logger.warn(`cannot read the load balancer's target health: ${message(error)}`);
+      this.logger.warn(`cannot read the load balancer's target health: ${errorMessage(error)}`);
       targets = null;
     }
     const describedById = new Map(described.map((i) => [i.id, i]));
@@ -194,7 +203,7 @@ export class Reconciler implements OnModuleDestroy {
 
     const records = await this.store.listLive();
     const replacedIds: string[] = [];
-    const toTerminate: { record: InstanceRecord; cause: string }[] = [];
+    const toTerminate: DrainedWorker[] = [];
 
     for (const record of records) {
       const id = record.instanceId;
@@ -219,7 +228,7 @@ export class Reconciler implements OnModuleDestroy {
       if (target) {
         if (target.health !== record.health) {
           const why = target.reason ? ` (${target.reason})` : '';
-          await this.change(
+          await this.changes.change(
             record,
             withHealth(record, target.health, now),
             `health ${target.health}${why}`,
@@ -244,25 +253,12 @@ export class Reconciler implements OnModuleDestroy {
           replacedIds.push(id);
         }
       } else if (record.state === 'draining') {
-        const released = targets !== null && (!target || target.health === 'unused');
-        const startedAt = (record.drainStartedAt ?? now).getTime();
-        const timedOut = now.getTime() - startedAt >= this.settings.drainTimeoutMs;
-        if (released) {
-          toTerminate.push({ record, cause: `terminated after draining: ${record.drainCause}` });
-        } else if (timedOut) {
-          const s = Math.round(this.settings.drainTimeoutMs / 1000);
-          toTerminate.push({
-            record,
-            cause: `terminated after the drain timeout (${s} s): ${record.drainCause}`,
-          });
-        } else if (target && target.health !== 'draining') {
-          // The deregistration was lost (a crash right after marking, or a restarted balancer).
-          await this.deregister(id);
-        }
+        const due = await this.drain.checkDraining(record, target, targets, now);
+        if (due) toTerminate.push(due);
       }
     }
 
-    await this.terminateDrained(toTerminate, now);
+    await this.drain.terminateDrained(toTerminate, now);
     const strangers = await this.adoptStrangers(
       described,
       records,
@@ -292,60 +288,36 @@ export class Reconciler implements OnModuleDestroy {
       record.state === 'draining'
         ? `terminated: ${record.drainCause ?? 'drained'} (${how})`
         : `replaced: process exited (${how})`;
-    await this.change(
+    await this.changes.change(
       record,
       { ...record, state: 'terminated', terminatedAt: now, unhealthySince: null },
       cause,
     );
     // A dead target would stay "unhealthy" in the balancer forever; a stopped instance would
     // linger (and cost) in EC2. Both calls are no-ops when there is nothing left.
-    if (registered) await this.deregister(id);
-    if (instance?.state === 'stopping') await this.terminate(id);
+    if (registered) await this.drain.deregister(id);
+    if (instance?.state === 'stopping') await this.drain.terminate(id);
   }
 
   private async registerAgain(record: InstanceRecord, now: Date): Promise<void> {
     const id = record.instanceId!;
     try {
       await this.loadBalancer.register({ id, address: record.address ?? '' });
-      await this.change(
+      await this.changes.change(
         record,
         withHealth(record, 'initial', now),
         're-registered: the load balancer did not list it',
       );
     } catch (error) {
-      this.logger.warn(`cannot register ${id} again: ${message(error)}`);
+      this.logger.warn(`cannot register ${id} again: ${errorMessage(error)}`);
     }
   }
 
-  /** startDrain marks a worker draining and deregisters it; it is terminated in a later pass. */
+  /** startDrain starts a drain and asks for the next pass right away. */
   private async startDrain(record: InstanceRecord, cause: string, now: Date): Promise<void> {
-    await this.change(
-      record,
-      { ...record, state: 'draining', drainStartedAt: now, drainCause: cause },
-      cause,
-    );
-    await this.deregister(record.instanceId!);
+    await this.drain.startDrain(record, cause, now);
     // A target with nothing in flight is let go at once: look again right away, not in a while.
     this.passAgain = true;
-  }
-
-  private async terminateDrained(
-    drained: { record: InstanceRecord; cause: string }[],
-    now: Date,
-  ): Promise<void> {
-    await Promise.all(
-      drained.map(async ({ record, cause }) => {
-        const id = record.instanceId!;
-        try {
-          await this.compute.terminate(id);
-        } catch (error) {
-          this.logger.warn(`cannot terminate ${id}: ${message(error)}; retrying next pass`);
-          await this.store.update({ ...record, lastError: message(error) });
-          return;
-        }
-        await this.change(record, { ...record, state: 'terminated', terminatedAt: now }, cause);
-      }),
-    );
   }
 
   /**
@@ -378,7 +350,7 @@ export class Reconciler implements OnModuleDestroy {
     for (const instance of candidates) {
       if (knownIds.has(instance.id)) {
         this.logger.warn(`${instance.id} was terminated but still runs; terminating it again`);
-        await this.terminate(instance.id);
+        await this.drain.terminate(instance.id);
         continue;
       }
       if (launchMayBeOpen || instance.state !== 'running') {
@@ -397,12 +369,12 @@ export class Reconciler implements OnModuleDestroy {
       };
       const adopted = target ? withHealth(record, target.health, now) : record;
       await this.store.insert(adopted);
-      await this.emitState(adopted, undefined, undefined, adopted.cause, now);
+      await this.changes.announce(adopted, undefined, adopted.cause, now);
       if (targetsKnown && !target) {
         try {
           await this.loadBalancer.register({ id: instance.id, address: instance.address ?? '' });
         } catch (error) {
-          this.logger.warn(`cannot register adopted ${instance.id}: ${message(error)}`);
+          this.logger.warn(`cannot register adopted ${instance.id}: ${errorMessage(error)}`);
         }
       }
     }
@@ -420,7 +392,7 @@ export class Reconciler implements OnModuleDestroy {
       if (liveIds.has(target.id) || handled.has(target.id) || target.health === 'draining')
         continue;
       this.logger.warn(`deregistering ${target.id}: the fleet does not run it`);
-      await this.deregister(target.id);
+      await this.drain.deregister(target.id);
     }
   }
 
@@ -509,7 +481,7 @@ export class Reconciler implements OnModuleDestroy {
       token,
       launch
         .catch((error) =>
-          this.logger.error(`launch ${token} bookkeeping failed: ${message(error)}`),
+          this.logger.error(`launch ${token} bookkeeping failed: ${errorMessage(error)}`),
         )
         .finally(() => {
           this.inFlight.delete(token);
@@ -547,7 +519,7 @@ export class Reconciler implements OnModuleDestroy {
       await this.terminateCancelled(record, instance, now);
       return;
     }
-    await this.change(
+    await this.changes.change(
       record,
       {
         ...record,
@@ -564,7 +536,7 @@ export class Reconciler implements OnModuleDestroy {
       await this.loadBalancer.register({ id: instance.id, address: instance.address ?? '' });
     } catch (error) {
       // The next pass sees a running worker the load balancer does not list and registers it.
-      this.logger.warn(`cannot register ${instance.id}: ${message(error)}`);
+      this.logger.warn(`cannot register ${instance.id}: ${errorMessage(error)}`);
     }
   }
 
@@ -587,11 +559,17 @@ export class Reconciler implements OnModuleDestroy {
     try {
       await this.compute.terminate(instance.id);
     } catch (error) {
-      this.logger.warn(`cannot terminate ${instance.id}: ${message(error)}; retrying next pass`);
-      await this.change(record, { ...known, lastError: message(error) }, record.drainCause!);
+      this.logger.warn(
+        `cannot terminate ${instance.id}: ${errorMessage(error)}; retrying next pass`,
+      );
+      await this.changes.change(
+        record,
+        { ...known, lastError: errorMessage(error) },
+        record.drainCause!,
+      );
       return;
     }
-    await this.change(
+    await this.changes.change(
       record,
       { ...known, state: 'terminated', terminatedAt: now, lastError: null },
       `terminated when its launch answered: ${record.drainCause}`,
@@ -607,7 +585,7 @@ export class Reconciler implements OnModuleDestroy {
         ...cancelled,
         state: 'terminated',
         terminatedAt: this.clock(),
-        lastError: `launch failed after it was cancelled: ${message(error)}`,
+        lastError: `launch failed after it was cancelled: ${errorMessage(error)}`,
       });
       return;
     }
@@ -617,66 +595,21 @@ export class Reconciler implements OnModuleDestroy {
       LAUNCH_RETRY_MAX_MS,
     );
     this.launchRetryAt = this.clock().getTime() + backoff;
-    this.logger.warn(`launch ${token} failed: ${message(error)}; next launch in ${backoff} ms`);
+    this.logger.warn(
+      `launch ${token} failed: ${errorMessage(error)}; next launch in ${backoff} ms`,
+    );
     const record = await this.store.findByToken(token);
     if (record) {
       await this.store.update({
         ...record,
         state: 'terminated',
         terminatedAt: this.clock(),
-        lastError: `launch failed: ${message(error)}`,
+        lastError: `launch failed: ${errorMessage(error)}`,
       });
     }
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** change stores `next` over `record` and announces a state or health change with its cause. */
-  private async change(record: InstanceRecord, next: InstanceRecord, cause: string): Promise<void> {
-    const previousState = record.state;
-    const previousHealth = record.health;
-    await this.store.update(next);
-    Object.assign(record, next);
-    if (next.instanceId && (next.state !== previousState || next.health !== previousHealth)) {
-      await this.emitState(next, previousState, previousHealth, cause, this.clock());
-    }
-  }
-
-  private async emitState(
-    record: InstanceRecord,
-    previousState: WorkerState | undefined,
-    previousHealth: TargetHealth | undefined,
-    cause: string,
-    at: Date,
-  ): Promise<void> {
-    await this.events.instanceState({
-      instanceId: record.instanceId!,
-      state: record.state,
-      health: record.health,
-      ...(previousState ? { previousState } : {}),
-      ...(previousHealth ? { previousHealth } : {}),
-      address: record.address,
-      launchedAt: (record.launchedAt ?? record.requestedAt).toISOString(),
-      cause: cause.slice(0, 500),
-      at: at.toISOString(),
-    });
-  }
-
-  private async deregister(id: string): Promise<void> {
-    try {
-      await this.loadBalancer.deregister(id);
-    } catch (error) {
-      this.logger.warn(`cannot deregister ${id}: ${message(error)}; retrying next pass`);
-    }
-  }
-
-  private async terminate(id: string): Promise<void> {
-    try {
-      await this.compute.terminate(id);
-    } catch (error) {
-      this.logger.warn(`cannot terminate ${id}: ${message(error)}`);
-    }
-  }
 
   private async publishSnapshot(desired: number, now: Date): Promise<void> {
     const live = await this.store.listLive();
