@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { WorkerView } from '@app/contracts';
 import { ComputeInstance, ComputePort, LoadBalancerPort, TargetStatus } from '@app/cloud';
-import { NonOverlappingLoop } from '@app/messaging';
 import { DrainedWorker, DrainService } from '../drain/drain.service';
 import { FleetEvents } from '../events/fleet.events';
 import { InstanceChanges } from '../events/instance-changes';
@@ -10,6 +9,7 @@ import { FleetStore, InstanceRecord } from '../store/fleet.store';
 import { workerView } from '../listing/worker-view';
 import { Adoption } from './adoption';
 import { FleetLock } from './fleet.lock';
+import { ReconcileLoop } from './reconcile.loop';
 import {
   chooseSurplus,
   errorMessage,
@@ -54,16 +54,12 @@ export class Reconciler implements OnModuleDestroy {
   private readonly logger = new Logger('Reconciler');
   /** Consecutive passes each worker was missing from the compute provider's list. */
   private readonly absent = new Map<string, number>();
-  private readonly loop: NonOverlappingLoop;
+  private readonly loop: ReconcileLoop;
   private readonly changes: InstanceChanges;
   private readonly drain: DrainService;
   private readonly launches: LaunchService;
   private readonly adoption: Adoption;
-  private passing = false;
-  private passAgain = false;
-  private running = false;
   private closed = false;
-  private currentPass: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly compute: ComputePort,
@@ -91,23 +87,12 @@ export class Reconciler implements OnModuleDestroy {
         finished: () => this.requestPass(),
       },
     );
-    // The periodic pass joins (or follows) a pass already asked for, never runs beside it.
-    this.loop = new NonOverlappingLoop(
-      settings.intervalMs / 1000,
-      () => {
-        this.requestPass();
-        return this.currentPass;
-      },
-      (error) => this.logger.error(`reconcile pass failed: ${errorMessage(error)}`),
-    );
+    this.loop = new ReconcileLoop(settings.intervalMs, () => this.reconcileOnce());
   }
 
   /** start runs a pass now and then every interval. */
   start(): void {
-    if (this.closed) return;
-    if (!this.running) this.loop.start();
-    this.running = true;
-    this.requestPass();
+    if (!this.closed) this.loop.start();
   }
 
   /**
@@ -115,26 +100,7 @@ export class Reconciler implements OnModuleDestroy {
    * otherwise (requests made during a pass are merged into one).
    */
   requestPass(): void {
-    if (!this.running || this.closed) return;
-    if (this.passing) {
-      this.passAgain = true;
-      return;
-    }
-    this.passing = true;
-    this.currentPass = this.passUntilQuiet();
-  }
-
-  /** passUntilQuiet runs a pass, and another while one was asked for during the last. */
-  private async passUntilQuiet(): Promise<void> {
-    for (;;) {
-      await this.reconcileOnce().catch((error) =>
-        this.logger.error(`reconcile pass failed: ${errorMessage(error)}`),
-      );
-      if (!this.passAgain) break;
-      this.passAgain = false;
-      if (!this.running || this.closed) break;
-    }
-    this.passing = false;
+    if (!this.closed) this.loop.request();
   }
 
   /** reconcileOnce runs one pass (after whatever holds the fleet lock) and resolves when done. */
@@ -164,9 +130,7 @@ export class Reconciler implements OnModuleDestroy {
 
   /** stop ends the loop, waits for the current pass and (bounded) for launches in flight. */
   async stop(): Promise<void> {
-    this.running = false;
     await this.loop.stop();
-    await this.currentPass;
     await this.lock.run(async () => undefined);
     if (this.launches.launchesInFlight) {
       this.logger.log(`waiting for ${this.launches.launchesInFlight} launch(es) in flight`);
@@ -362,7 +326,7 @@ export class Reconciler implements OnModuleDestroy {
   private async startDrain(record: InstanceRecord, cause: string, now: Date): Promise<void> {
     await this.drain.startDrain(record, cause, now);
     // A target with nothing in flight is let go at once: look again right away, not in a while.
-    this.passAgain = true;
+    this.loop.again();
   }
 
   /** converge launches what is missing and drains the surplus. */
