@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { FaultyTcpProxy, TcpProxyMode, TEST_BALANCER_ADMIN_TOKEN, waitFor } from '@app/testing';
+import { BALANCER_ADMIN_AUTH, FaultyTcpProxy, TcpProxyMode, waitFor } from '@app/testing';
 import { FleetEnvironment } from './support/fleet-environment';
 
 /** OUTAGE_MS: how long the dependency is slow or down (issue #9's incident lasted longer). */
@@ -55,9 +55,7 @@ describe('workers through a dependency outage (real workers, balancer, fleet, My
   });
 
   const targets = async (): Promise<TargetBody[]> => {
-    const res = await fetch(`${env.balancer.adminUrl}/targets`, {
-      headers: { authorization: `Bearer ${TEST_BALANCER_ADMIN_TOKEN}` },
-    });
+    const res = await fetch(`${env.balancer.adminUrl}/targets`, { headers: BALANCER_ADMIN_AUTH });
     return ((await res.json()) as TargetBody[]).sort((a, b) => a.id.localeCompare(b.id));
   };
   const deep = async (address: string): Promise<DeepBody> =>

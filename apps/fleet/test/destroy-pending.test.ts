@@ -4,7 +4,7 @@ import { resolve } from 'path';
 import { FLEET_GROW, FLEET_REMOVE_WORKER, WorkerView } from '@app/contracts';
 import { DEFAULT_WORKER_ENV_PASS } from '@app/cloud';
 import { RemoteError } from '@app/messaging';
-import { isAlive, TEST_BALANCER_ADMIN_TOKEN, waitFor } from '@app/testing';
+import { BALANCER_ADMIN_AUTH, isAlive, waitFor } from '@app/testing';
 import { FleetEnvironment } from './support/fleet-environment';
 
 /** SLOW_START_MS: how long each worker answers /health 503 after it starts. */
@@ -71,11 +71,10 @@ describe('fleet: Destroy of a pending worker (real slow-starting processes)', ()
     expect(await env.workerProcesses()).toHaveLength(1);
     expect(await env.stateFiles()).toEqual([first.id]);
     // Never registered with the balancer, never announced running.
-    const targets = (await (
-      await fetch(`${env.balancer.adminUrl}/targets`, {
-        headers: { authorization: `Bearer ${TEST_BALANCER_ADMIN_TOKEN}` },
-      })
-    ).json()) as {
+    const listed = await fetch(`${env.balancer.adminUrl}/targets`, {
+      headers: BALANCER_ADMIN_AUTH,
+    });
+    const targets = (await listed.json()) as {
       id: string;
     }[];
     expect(targets.map((t) => t.id)).toEqual([first.id]);

@@ -19,7 +19,9 @@ import {
   FLEET_TERMINATE_ALL,
 } from '@app/contracts';
 import { HandlerError } from '@app/messaging';
+import { markDraining } from '../drain/drain.service';
 import { FleetEvents } from '../events/fleet.events';
+import { instanceStateEvent } from '../events/instance-state.event';
 import { FleetLock } from '../reconcile/fleet.lock';
 import { isCancelledLaunch, launchToken, withReason } from '../reconcile/reconcile.rules';
 import { CLOCK, Clock } from '../reconcile/reconcile.settings';
@@ -156,7 +158,7 @@ export class PoolService {
     }
     if (record && record.state !== 'terminated') {
       const pool = await this.lowerDesired(repo, now, cause, command.commandId);
-      const drained = await this.markDraining(repo, record, `drained: ${cause}`, now);
+      const drained = await this.drain(repo, record, `drained: ${cause}`, now);
       return {
         outcome: `${DRAINING} ${id}; ${pool.text}`,
         result: { pool: pool.changed, drained: [drained] },
@@ -206,7 +208,7 @@ export class PoolService {
       const drained: PoolChange['drained'] = [];
       for (const record of await repo.listLive()) {
         if (record.instanceId && record.state === 'running') {
-          drained.push(await this.markDraining(repo, record, `drained: ${cause}`, now));
+          drained.push(await this.drain(repo, record, `drained: ${cause}`, now));
         }
       }
       // Launch records not handed to the provider yet are cancelled by the next pass; launches
@@ -262,18 +264,14 @@ export class PoolService {
     };
   }
 
-  private async markDraining(
+  /** drain marks a worker draining inside the command's transaction. */
+  private async drain(
     repo: FleetRepository,
     record: InstanceRecord,
     cause: string,
     now: Date,
   ): Promise<{ record: InstanceRecord; previous: InstanceRecord }> {
-    const next: InstanceRecord = {
-      ...record,
-      state: 'draining',
-      drainStartedAt: now,
-      drainCause: cause,
-    };
+    const next = markDraining(record, cause, now);
     await repo.update(next);
     return { record: next, previous: record };
   }
@@ -299,17 +297,9 @@ export class PoolService {
       const { pool, drained } = run.result;
       if (pool) await this.events.poolChanged(pool);
       for (const { record, previous } of drained) {
-        await this.events.instanceState({
-          instanceId: record.instanceId!,
-          state: record.state,
-          health: record.health,
-          previousState: previous.state,
-          previousHealth: previous.health,
-          address: record.address,
-          launchedAt: (record.launchedAt ?? record.requestedAt).toISOString(),
-          cause: (record.drainCause ?? '').slice(0, 500),
-          at: now.toISOString(),
-        });
+        await this.events.instanceState(
+          instanceStateEvent(record, previous, record.drainCause ?? '', now),
+        );
       }
       this.logger.log(`${pattern} ${commandId}: ${run.outcome}`);
       return run.outcome;

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FleetListReply } from '@app/contracts';
 import { LoadBalancerPort } from '@app/cloud';
-import { Reconciler, workerView } from '../reconcile/reconciler.service';
+import { Reconciler } from '../reconcile/reconciler.service';
+import { workerView } from './worker-view';
 import { FleetStore } from '../store/fleet.store';
 
 /**

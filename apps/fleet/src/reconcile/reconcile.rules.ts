@@ -101,3 +101,8 @@ export function withReason(cause: string, reason?: string): string {
 export function isCancelledLaunch(record: InstanceRecord): boolean {
   return record.state === 'pending' && !record.instanceId && record.drainCause !== null;
 }
+
+/** errorMessage is the message of a caught error, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return (error as Error)?.message ?? String(error);
+}
