@@ -28,11 +28,13 @@ export function imageOrigin(config: WorkerConfig): string {
  */
 export async function createWorkerApp(
   config: WorkerConfig,
-  { logger = ['log', 'warn', 'error'] as LogLevel[] | false } = {},
+  { logger }: { logger?: LogLevel[] | false } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(WorkerModule.forRoot(config), {
-    logger,
-  });
+  // No logger given: the process's own (runMain's ServiceLogger at LOG_LEVEL).
+  const app = await NestFactory.create<NestExpressApplication>(
+    WorkerModule.forRoot(config),
+    logger !== undefined ? { logger } : {},
+  );
   const dirs = workerAssetDirs();
   // Workers sit behind one balancer (ALB or apps/balancer): trust its X-Forwarded-* headers, but
   // only when the peer is that balancer; anyone else could name any client address and escape
