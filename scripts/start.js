@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global AbortSignal */
 /**
  * start.js runs the whole Ebbflow stack in the foreground (local mode): the local S3 server, the
  * balancer, the manager services and the gateway, each line of log prefixed by its service.
@@ -205,6 +206,29 @@ function workersAlive() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * announceReady prints the one "ready" line once the manager's /health answers 200 (every
+ * manager service up), with where to go and how to log in: the last line of a quiet start.
+ */
+async function announceReady() {
+  const manager = `http://localhost:${env.GATEWAY_PORT || 5000}`;
+  const health = `http://127.0.0.1:${env.GATEWAY_PORT || 5000}/health`;
+  while (!stopping) {
+    try {
+      const res = await fetch(health, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+  if (stopping) return;
+  const password = env.MANAGER_PASSWORD ? 'MANAGER_PASSWORD' : 'the password printed above';
+  const app = only.includes('balancer') ? `, app http://localhost:${env.BALANCER_PORT || 8080}` : '';
+  say(`ready: manager ${manager} (admin / ${password})${app}`);
+}
+
 async function waitUntil(check, ms) {
   const deadline = Date.now() + ms;
   while (!check() && Date.now() < deadline) await sleep(100);
@@ -242,9 +266,6 @@ if (unknown.length) {
   process.exit(2);
 }
 say(`starting ${selected.map((s) => s.name).join(', ')} (CLOUD_PROVIDER=${env.CLOUD_PROVIDER})`);
-if (only.includes('gateway')) {
-  say(`manager: http://localhost:${env.GATEWAY_PORT || 5000}  (user admin; MANAGER_PASSWORD, or the password printed by [gateway])`);
-}
-if (only.includes('balancer')) say(`the app, behind the balancer: http://localhost:${env.BALANCER_PORT || 8080}`);
 if (only.includes('worker')) say(`the worker alone: http://localhost:${env.WORKER_PORT || 5001}`);
 for (const svc of selected) start(svc);
+if (only.includes('gateway')) void announceReady();

@@ -40,6 +40,9 @@ const CASES: [string, string, Record<string, string>, RegExp][] = [
     /DATABASE_URL: must be a URL starting with mysql/,
   ],
   ['balancer', 'dist/apps/balancer/src/main.js', { BALANCER_PORT: 'eighty' }, /BALANCER_PORT/],
+  // LOG_LEVEL is read by runMain, for every service and the worker (issue #15).
+  ['gateway', 'dist/apps/gateway/src/main.js', { LOG_LEVEL: 'verbose' }, /LOG_LEVEL: must be one/],
+  ['worker', 'dist/apps/worker/src/main.js', { LOG_LEVEL: 'loud' }, /LOG_LEVEL: must be one of/],
   [
     'fleet',
     'dist/apps/fleet/src/main.js',

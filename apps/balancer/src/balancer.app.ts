@@ -35,7 +35,8 @@ export async function startBalancer(
   options: StartBalancerOptions = {},
 ): Promise<RunningBalancer> {
   const app = await NestFactory.create<NestExpressApplication>(BalancerModule.forRoot(config), {
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    // No logger given: the process's own (runMain's ServiceLogger at LOG_LEVEL).
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
     // Keep-alive admin clients must not hold a stopping balancer open.
     forceCloseConnections: true,
     abortOnError: false,

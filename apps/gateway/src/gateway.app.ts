@@ -17,6 +17,7 @@ import { GatewayModule } from './gateway.module';
 import { BODY_LIMIT_BYTES, bodyErrorHandler } from './http/body-errors';
 import { apiCrossSiteGuard } from './http/cross-site';
 import { orDatabaseOutage } from './http/database-outage';
+import { sendFavicon } from './http/favicon';
 import { requestKind } from './http/request-kind';
 import { gatewayAssets } from './pages/assets';
 import { loadHbs, registerViewHelpers } from './pages/view-helpers';
@@ -119,6 +120,8 @@ export function configureHttp(app: NestExpressApplication, config: GatewayConfig
       res.sendFile(join(assets.chartJs, file), { maxAge: '1d' });
     });
   }
+  // Browsers ask for /favicon.ico whatever the page links: answer it before the session.
+  app.use('/favicon.ico', sendFavicon(join(assets.public, 'favicon.ico')));
   const store = new GatewaySessionStore(app.get(DataSource), config.SESSION_TTL_S * 1000);
   store.startPruning();
   app.use(

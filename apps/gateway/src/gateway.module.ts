@@ -59,8 +59,9 @@ export class GatewayModule {
     const credentials =
       options.credentials ?? ManagerCredentials.fromConfig(config.MANAGER_PASSWORD);
     if (credentials.generated) {
-      // Printed once, here: the operator needs it to log in, and it is stored nowhere.
-      new Logger('Gateway').log(
+      // Printed once, here: the operator needs it to log in, and it is stored nowhere. A warning,
+      // so that LOG_LEVEL=warn still shows it.
+      new Logger('Gateway').warn(
         `MANAGER_PASSWORD is not set; log in as "${MANAGER_USER}" with the generated password: ` +
           `${credentials.password}`,
       );

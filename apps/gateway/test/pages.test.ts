@@ -77,6 +77,21 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       const chart = await request(stack.url).get('/static/vendor/chart.umd.min.js').expect(200);
       expect(chart.text).toContain('Chart');
     });
+
+    it('should answer /favicon.ico with an icon, without a login (issue #15)', async () => {
+      const res = await request(stack.url)
+        .get('/favicon.ico')
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200)
+        .expect('Content-Type', /^image\/x-icon/);
+      // An ICO file starts with reserved 0, type 1.
+      expect([...(res.body as Buffer).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+    });
   });
 
   describe('logging in', () => {

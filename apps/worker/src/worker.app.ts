@@ -1,13 +1,16 @@
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { join } from 'path';
 import { resolvePublicS3Endpoint } from '@app/storage';
+import { anonymousCsrfMiddleware } from './csrf/anonymous-csrf';
 import { RequestCounter } from './metrics/request-counter';
 import { requestMetricsMiddleware } from './metrics/request-metrics.middleware';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createSessionMiddleware } from './session/session.middleware';
 import { TypeOrmSessionStore } from './session/typeorm-session.store';
 import { workerAssetDirs } from './web/asset-dirs';
+import { sendFavicon } from './web/favicon';
 import { responseHeaders } from './web/response-headers.middleware';
 import { WorkerConfig } from './worker.config';
 import { WorkerModule } from './worker.module';
@@ -28,11 +31,13 @@ export function imageOrigin(config: WorkerConfig): string {
  */
 export async function createWorkerApp(
   config: WorkerConfig,
-  { logger = ['log', 'warn', 'error'] as LogLevel[] | false } = {},
+  { logger }: { logger?: LogLevel[] | false } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(WorkerModule.forRoot(config), {
-    logger,
-  });
+  // No logger given: the process's own (runMain's ServiceLogger at LOG_LEVEL).
+  const app = await NestFactory.create<NestExpressApplication>(
+    WorkerModule.forRoot(config),
+    logger !== undefined ? { logger } : {},
+  );
   const dirs = workerAssetDirs();
   // Workers sit behind one balancer (ALB or apps/balancer): trust its X-Forwarded-* headers, but
   // only when the peer is that balancer; anyone else could name any client address and escape
@@ -45,7 +50,10 @@ export async function createWorkerApp(
   app.use(responseHeaders(config.INSTANCE_ID, imageOrigin(config), config.APP_COOKIE_SECURE));
   app.use(requestMetricsMiddleware(app.get(WorkerMetrics), app.get(RequestCounter)));
   app.useStaticAssets(dirs.public, { prefix: '/static/', maxAge: '1h', index: false });
+  // Browsers ask for /favicon.ico on every first visit: answer it before the session.
+  app.use('/favicon.ico', sendFavicon(join(dirs.public, 'favicon.ico')));
   app.use(createSessionMiddleware(app.get(TypeOrmSessionStore), config));
+  app.use(anonymousCsrfMiddleware(config.SESSION_SECRET, config.APP_COOKIE_SECURE));
   app.setBaseViewsDir(dirs.views);
   app.setViewEngine('hbs');
   return app;

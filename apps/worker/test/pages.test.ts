@@ -287,11 +287,87 @@ describe('worker pages (real MySQL, real local S3)', () => {
     expect(await missing.text()).toContain('There is no such page.');
   });
 
-  it('should set the session cookie httpOnly and SameSite', async () => {
-    const res = await fetch(`${h.worker.url}/login`);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ebbflow.sid='));
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Lax/);
+  /** setCookiesOfRegistration registers through the form and answers every Set-Cookie line. */
+  async function setCookiesOfRegistration(url: string, headers: Record<string, string> = {}) {
+    const browser = new BrowserLike(url, headers);
+    const form = await browser.get('/register');
+    const done = await browser.postForm('/register', {
+      _csrf: csrfTokenIn(form.text),
+      username: `c${Math.random().toString(36).slice(2, 12)}`,
+      password: 'correct horse battery',
+    });
+    return {
+      form: form.headers.getSetCookie(),
+      done: done.headers.getSetCookie(),
+      status: done.status,
+    };
+  }
+
+  it('should set the session and CSRF cookies httpOnly and SameSite', async () => {
+    const cookies = await setCookiesOfRegistration(h.worker.url);
+    const session = cookies.done.find((c) => c.startsWith('ebbflow.sid='));
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Lax/);
+    const csrf = cookies.form.find((c) => c.startsWith('ebbflow.csrf='));
+    expect(csrf).toMatch(/HttpOnly/);
+    expect(csrf).toMatch(/SameSite=Lax/);
+  });
+
+  it('should write no session row for anonymous views of / and /login (issue #15)', async () => {
+    const count = async () =>
+      Number(
+        (
+          (await h.query('SELECT COUNT(*) AS n FROM worker_sessions')) as { n: number | string }[]
+        )[0].n,
+      );
+    const before = await count();
+    for (let i = 0; i < 10; i += 1) {
+      // A new visitor each time, and one coming back with its cookies.
+      const visitor = new BrowserLike(h.worker.url);
+      expect((await visitor.get('/')).location).toBe('/login');
+      const login = await visitor.get('/login');
+      expect(login.status).toBe(200);
+      expect(login.headers.getSetCookie().filter((c) => c.startsWith('ebbflow.sid='))).toEqual([]);
+      expect((await visitor.get('/login')).status).toBe(200);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('should answer /favicon.ico with an icon, without a session', async () => {
+    const res = await fetch(`${h.worker.url}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/x-icon/);
+    // An ICO file starts with reserved 0, type 1.
+    expect([...Buffer.from(await res.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('should refuse a login whose form token is not its own signed CSRF cookie', async () => {
+    const visitor = new BrowserLike(h.worker.url);
+    const form = await visitor.get('/login');
+    const token = csrfTokenIn(form.text);
+    const [nonce] = token.split('.');
+    // The same nonce with another signature: a cookie an attacker planted and knows.
+    const forged = `${nonce}.${'A'.repeat(43)}`;
+    const other = new BrowserLike(h.worker.url);
+    await other.get('/login');
+    for (const [who, fields] of [
+      ['the field of another visitor', { _csrf: csrfTokenIn((await other.get('/login')).text) }],
+      ['a forged signature', { _csrf: forged }],
+    ] as const) {
+      const res = await visitor.postForm('/login', {
+        ...fields,
+        username: 'alice',
+        password: 'correct horse battery',
+      });
+      expect({ who, status: res.status }).toEqual({ who, status: 403 });
+    }
+    const ok = await visitor.postForm('/login', {
+      _csrf: token,
+      username: 'alice',
+      password: 'correct horse battery',
+    });
+    expect(ok.status).toBe(303);
   });
 
   it.each<[string, Record<string, string>, Record<string, string>, boolean, boolean]>([
@@ -316,7 +392,10 @@ describe('worker pages (real MySQL, real local S3)', () => {
     async (_what, env, headers, secure, hsts) => {
       const worker = Object.keys(env).length ? await h.startWorker(env) : h.worker;
       const res = await fetch(`${worker.url}/login`, { headers });
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('ebbflow.sid='));
+      const csrf = res.headers.getSetCookie().find((c) => c.startsWith('ebbflow.csrf='));
+      expect(/;\s*Secure/i.test(csrf ?? '')).toBe(secure);
+      const cookies = await setCookiesOfRegistration(worker.url, headers);
+      const cookie = cookies.done.find((c) => c.startsWith('ebbflow.sid='));
       expect(cookie).toMatch(/HttpOnly/);
       expect(/;\s*Secure/i.test(cookie ?? '')).toBe(secure);
       expect(res.headers.get('strict-transport-security')).toBe(

@@ -64,3 +64,16 @@ export const CLOUD_ENV = {
     .enum(['local', 'aws'], { errorMap: () => ({ message: 'must be "local" or "aws"' }) })
     .default('local'),
 };
+
+/** LOG_LEVELS are the values of LOG_LEVEL, quietest first. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+
+/**
+ * LOG_ENV configures every service's log (and the workers': the fleet passes LOG_* on). `log`
+ * prints what an operator follows; `debug` adds Nest's route tables and module start-up lines.
+ */
+export const LOG_ENV = {
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(', ')}` }) })
+    .default('log'),
+};

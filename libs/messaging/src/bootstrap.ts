@@ -1,9 +1,11 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { ConfigError } from '@app/config';
+import { useServiceLogger } from './logging';
 
 /**
  * runMain starts a service: a ConfigError stops it with exit code 78 and a message naming the
  * variable; any other start-up failure exits 1 with its message. SIGTERM/SIGINT close the app.
+ * The process logs through a ServiceLogger at LOG_LEVEL (useServiceLogger).
  */
 export function runMain(service: string, start: () => Promise<INestApplicationContext>): void {
   const logger = new Logger(service);
@@ -18,6 +20,11 @@ export function runMain(service: string, start: () => Promise<INestApplicationCo
     logger.error(`failed to start: ${(error as Error)?.stack ?? String(error)}`);
     process.exit(1);
   };
+  try {
+    useServiceLogger();
+  } catch (error) {
+    fail(error);
+  }
   let app: INestApplicationContext | undefined;
   let closing = false;
   const stop = (signal: string) => {

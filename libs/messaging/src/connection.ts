@@ -16,9 +16,14 @@ export class BrokerConnection {
       reconnectTimeInSeconds: 1,
       connectionOptions: { clientProperties: { connection_name: `ebbflow-${name}` } },
     });
+    let connectedBefore = false;
     this.manager.on('connect', () => {
       this.up = true;
-      this.logger.log('connected to the broker');
+      // The first connection is a debug line (two per service at each start, issue #15); a
+      // reconnection after a "connection lost" warning is worth reading.
+      if (connectedBefore) this.logger.log('reconnected to the broker');
+      else this.logger.debug('connected to the broker');
+      connectedBefore = true;
     });
     this.manager.on('disconnect', ({ err }) => {
       if (this.up) this.logger.warn(`broker connection lost: ${err?.message ?? 'closed'}`);

@@ -9,3 +9,4 @@ export * from './connection';
 export * from './bootstrap';
 export * from './fleet-view.tracker';
 export * from './non-overlapping-loop';
+export * from './logging';

@@ -18,6 +18,7 @@ import type { Request, Response } from 'express';
 import { tidyFieldErrors } from '../http/describe-error';
 import { formValues, PolicyFormValues, policyFormErrors, policyFromForm } from './policy-form';
 import { PolicyService } from './policy.service';
+import { Flash, redirectWithFlash } from '../http/flash-redirect';
 
 /** POLICY_SAVED is the message shown after "Update" succeeded (the original's wording). */
 export const POLICY_SAVED = 'Policy successfully updated';
@@ -129,21 +130,21 @@ export class PolicyPageController {
       this.render(res, 400, { view, values: formValues(payload), errors: fields });
       return;
     }
-    req.session.flash = { kind: 'ok', text: POLICY_SAVED };
-    res.redirect(303, '/autoscale');
+    await redirectWithFlash(req, res, { kind: 'ok', text: POLICY_SAVED }, '/autoscale');
   }
 
   /** "Enable": turns the stored policy back on. */
   @Post('enable')
   async enable(@Req() req: Request, @Res() res: Response): Promise<void> {
     const view = await this.policy.get();
+    let flash: Flash;
     if (!view.policy) {
-      req.session.flash = { kind: 'error', text: 'Save a policy first: there is none to enable.' };
+      flash = { kind: 'error', text: 'Save a policy first: there is none to enable.' };
     } else {
       await this.policy.put({ ...view.policy, enabled: true });
-      req.session.flash = { kind: 'ok', text: 'Auto-scaler enabled.' };
+      flash = { kind: 'ok', text: 'Auto-scaler enabled.' };
     }
-    res.redirect(303, '/autoscale');
+    await redirectWithFlash(req, res, flash, '/autoscale');
   }
 
   /** "Disable": turns the auto-scaler off (SCALER_DISABLE), keeping the policy. */
@@ -151,13 +152,13 @@ export class PolicyPageController {
   async disable(@Req() req: Request, @Res() res: Response): Promise<void> {
     const commandId = await this.policy.disable('manual: Auto Scale page, Disable');
     const confirmed = await this.waitDisabled();
-    req.session.flash = confirmed
+    const flash: Flash = confirmed
       ? { kind: 'ok', text: 'Auto-scaler disabled.' }
       : {
           kind: 'ok',
           text: `Disable requested (command ${commandId}); the auto-scaler stops when it reads it.`,
         };
-    res.redirect(303, '/autoscale');
+    await redirectWithFlash(req, res, flash, '/autoscale');
   }
 
   private async waitDisabled(): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidInputError } from '../http/gateway.errors';
 import { ApiTokenService } from './api-token.service';
+import { redirectWithFlash } from '../http/flash-redirect';
 
 /**
  * ApiTokensPageController is the "API tokens" page: create a token for a script (shown once),
@@ -35,8 +36,7 @@ export class ApiTokensPageController {
   async revoke(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
     if (!/^\d{1,9}$/.test(id)) throw new InvalidInputError({ id: ['must be a token number'] });
     await this.tokens.revoke(Number(id));
-    req.session.flash = { kind: 'ok', text: `API token ${id} revoked.` };
-    res.redirect(303, '/tokens');
+    await redirectWithFlash(req, res, { kind: 'ok', text: `API token ${id} revoked.` }, '/tokens');
   }
 
   private async render(res: Response, status: number, extra: object): Promise<void> {

@@ -9,6 +9,7 @@ import { FleetView, FleetViewService } from '../live/fleet-view.service';
 import { WorkerMetrics } from './metric-series';
 import { DEFAULT_HISTORY_MINUTES, parseInstanceId } from './workers.requests';
 import { WorkersService } from './workers.service';
+import { Flash, redirectWithFlash } from '../http/flash-redirect';
 
 /** REFUSALS are the fleet's answers to a Destroy it cannot carry out (shown as a flash). */
 const REFUSALS = new Set(['not-found', REMOVE_WORKER_CONFLICT]);
@@ -64,19 +65,16 @@ export class WorkersPageController {
   @Post('grow')
   async grow(@Req() req: Request, @Res() res: Response): Promise<void> {
     const commandId = await this.workers.grow(1, 'manual: New one');
-    req.session.flash = { kind: 'ok', text: `Asked for one more worker (command ${commandId}).` };
-    res.redirect(303, '/workers');
+    const text = `Asked for one more worker (command ${commandId}).`;
+    await redirectWithFlash(req, res, { kind: 'ok', text }, '/workers');
   }
 
   /** "Delete one": one worker fewer (drained first). */
   @Post('shrink')
   async shrink(@Req() req: Request, @Res() res: Response): Promise<void> {
     const commandId = await this.workers.shrink(1, 'manual: Delete one');
-    req.session.flash = {
-      kind: 'ok',
-      text: `Asked to remove one worker; it is drained first (command ${commandId}).`,
-    };
-    res.redirect(303, '/workers');
+    const text = `Asked to remove one worker; it is drained first (command ${commandId}).`;
+    await redirectWithFlash(req, res, { kind: 'ok', text }, '/workers');
   }
 
   /**
@@ -86,9 +84,10 @@ export class WorkersPageController {
   @Post(':id/destroy')
   async destroy(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const instanceId = parseInstanceId(id);
+    let flash: Flash;
     try {
       const reply = await this.workers.terminate(instanceId, `manual: Destroy ${instanceId}`);
-      req.session.flash = {
+      flash = {
         kind: 'ok',
         text:
           reply.action === 'cancelled'
@@ -97,9 +96,9 @@ export class WorkersPageController {
       };
     } catch (error) {
       if (!(error instanceof RemoteError) || !REFUSALS.has(error.code)) throw error;
-      req.session.flash = { kind: 'error', text: `Worker ${instanceId}: ${error.message}.` };
+      flash = { kind: 'error', text: `Worker ${instanceId}: ${error.message}.` };
     }
-    res.redirect(303, '/workers');
+    await redirectWithFlash(req, res, flash, '/workers');
   }
 
   /** "Detailed": CPU (average per minute) and HTTP requests (sum per minute), past 30 minutes. */

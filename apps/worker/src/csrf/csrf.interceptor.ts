@@ -3,11 +3,13 @@ import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ERROR_CODES, UserError } from '../common/user-error';
 import { workerSession } from '../session/session-data';
+import { isValidAnonymousCsrfToken } from './anonymous-csrf';
 import { CSRF_FIELD, CSRF_HEADER, isValidCsrfToken } from './csrf-token';
 
 /**
  * CsrfInterceptor refuses (403) a form POST whose `_csrf` field (or X-CSRF-Token header) is not
- * its session's token. An interceptor rather than a guard because guards run before multipart
+ * its session's token, or, for a visitor who is not logged in (login, register), not the token
+ * of its signed CSRF cookie (anonymousCsrfMiddleware). An interceptor rather than a guard because guards run before multipart
  * bodies are parsed: list it after the multipart interceptor on upload routes.
  */
 @Injectable()
@@ -16,7 +18,11 @@ export class CsrfInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<Request>();
     const body = req.body as Record<string, unknown> | undefined;
     const submitted = body?.[CSRF_FIELD] ?? req.get(CSRF_HEADER);
-    if (!isValidCsrfToken(workerSession(req), submitted)) {
+    const session = workerSession(req);
+    const valid = session?.userId
+      ? isValidCsrfToken(session, submitted)
+      : isValidCsrfToken(session, submitted) || isValidAnonymousCsrfToken(req, submitted);
+    if (!valid) {
       throw new UserError(
         403,
         ERROR_CODES.csrf,

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { anonymousCsrfToken } from '../csrf/anonymous-csrf';
 import { csrfTokenFor } from '../csrf/csrf-token';
 import { workerSession } from '../session/session-data';
 
@@ -13,8 +14,9 @@ export interface PageModel {
 
 /**
  * pageModel builds a view model: title, the logged-in user (from the session), the CSRF token
- * (created only when the page has a form: the logout button or `form: true`) and the one-time
- * flash message, which it consumes.
+ * (created only when the page has a form: the logout button or `form: true`; the session's for a
+ * logged-in user, else the signed cookie's, so that a visitor's view writes no session) and the
+ * one-time flash message, which it consumes.
  */
 export function pageModel(
   req: Request,
@@ -24,7 +26,8 @@ export function pageModel(
 ): PageModel {
   const session = workerSession(req);
   const user = session?.userId && session.username ? { username: session.username } : null;
-  const csrfToken = session && (form || user) ? csrfTokenFor(session) : '';
+  const csrfToken =
+    session && user ? csrfTokenFor(session) : session && form ? anonymousCsrfToken(req) : '';
   const flash = session?.flash;
   if (session && flash) delete session.flash;
   return { title, user, csrfToken, flash, ...values };
