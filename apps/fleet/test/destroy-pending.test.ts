@@ -69,7 +69,11 @@ describe('fleet: Destroy of a pending worker (real slow-starting processes)', ()
     const after = await env.waitForPool(1);
     expect(after.map((w: WorkerView) => w.id)).toEqual([first.id]);
     expect(await env.workerProcesses()).toHaveLength(1);
-    expect(await env.stateFiles()).toEqual([first.id]);
+    // The adapter removes the state file once it has seen the process end: a moment later.
+    await waitFor(
+      async () => JSON.stringify(await env.stateFiles()) === JSON.stringify([first.id]),
+      { timeoutMs: 15000, what: "only the first worker's state file left" },
+    );
     // Never registered with the balancer, never announced running.
     const listed = await fetch(`${env.balancer.adminUrl}/targets`, {
       headers: BALANCER_ADMIN_AUTH,
