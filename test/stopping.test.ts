@@ -23,7 +23,8 @@ describe('Stopping (POST /api/shutdown) on the whole stack', () => {
         const { body } = await stack.api<{ workers: { health: string }[] }>('GET', '/api/workers');
         return body.workers.filter((w) => w.health === 'healthy').length === 2;
       },
-      { timeoutMs: 60000, intervalMs: 500, what: 'two healthy workers' },
+      // Two workers starting at once on a busy 2-core machine: their first checks can be slow.
+      { timeoutMs: 120000, intervalMs: 500, what: 'two healthy workers' },
     );
     const policy = {
       growThreshold: 50,
@@ -78,7 +79,7 @@ describe('Stopping (POST /api/shutdown) on the whole stack', () => {
     const [rows] = await conn.query('SELECT enabled FROM scaling_policy');
     await conn.end();
     expect((rows as { enabled: number }[]).map((r) => Number(r.enabled))).toEqual([0]);
-  });
+  }, 240000);
 });
 
 /** PageClient is a browser-like client of the manager's pages: one session cookie, forms. */
