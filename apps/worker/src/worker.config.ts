@@ -58,6 +58,13 @@ export const WORKER_ENV = {
    * Signs session cookies; must be the same in every worker. Required with CLOUD_PROVIDER=aws;
    * in local mode it defaults to a value derived from DATABASE_URL (see deriveSessionSecret).
    */
+  /**
+   * aws mode, INSTANCE_ID unset: where the worker asks IMDSv2 its instance id (and the region when
+   * AWS_REGION is unset). The AWS SDK's own variable name; never contacted in local mode.
+   */
+  AWS_EC2_METADATA_SERVICE_ENDPOINT: env.url('http://169.254.169.254', ['http', 'https']),
+  /** Time limit of each instance metadata call at start. */
+  WORKER_IMDS_TIMEOUT_MS: env.int(2000, 50, 60000),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_TTL_S: env.int(86400, 60, 30 * 86400),
   UPLOAD_MAX_BYTES: env.int(DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
