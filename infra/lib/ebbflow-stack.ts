@@ -669,6 +669,7 @@ export function managerCloudStatements(scope: ManagerCloudScope): iam.PolicyStat
       actions: [
         'ec2:DescribeInstances',
         'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
         'elasticloadbalancing:DescribeLoadBalancers',
         'cloudwatch:GetMetricData',
       ],
