@@ -128,7 +128,10 @@ describe('Elbv2LoadBalancerAdapter', () => {
       TargetHealthDescriptions: [
         {
           Target: { Id: ID, Port: 5000 },
-          TargetHealth: { State: 'draining' as const, Reason: 'Target.DeregistrationInProgress' },
+          TargetHealth: {
+            State: 'draining' as const,
+            Reason: 'Target.DeregistrationInProgress' as const,
+          },
         },
       ],
     };
