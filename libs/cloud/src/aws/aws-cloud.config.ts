@@ -32,6 +32,15 @@ export const AWS_CLOUD_ENV = {
    * worker's WORKER_PORT default with CLOUD_PROVIDER=aws.
    */
   WORKER_PORT_AWS: env.port(WORKER_PORT_AWS_DEFAULT),
+  /**
+   * Name of this Ebbflow stack: its workers are tagged `ebbflow:stack=<name>` and the fleet lists,
+   * deregisters and terminates only instances with that tag (two stacks in one account never touch
+   * each other's workers). The infra kit sets it to the CloudFormation stack's name.
+   */
+  EBBFLOW_STACK: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/, 'must be letters, digits and dashes (at most 128)')
+    .default('ebbflow'),
   /** How long a launch may wait for the instance to reach `running`. */
   EC2_RUNNING_TIMEOUT_S: env.int(300, 1, 3600),
   /** Interval between two DescribeInstances while waiting for `running`. */

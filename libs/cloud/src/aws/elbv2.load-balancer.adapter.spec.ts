@@ -6,6 +6,7 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { elbHealthToOurs, Elbv2LoadBalancerAdapter } from './elbv2.load-balancer.adapter';
 
@@ -207,5 +208,51 @@ describe('Elbv2LoadBalancerAdapter', () => {
       expect(await drainer.describeHealth()).toHaveLength(1);
       expect(commands().map(([name]) => name)).toEqual(['DescribeTargetHealthCommand']);
     });
+  });
+
+  it("should list only the targets that are instances of its stack (never another stack's)", async () => {
+    const ec2Mock = mockClient(EC2Client);
+    const own = 'i-0aaaaaaaaaaaaaaa1';
+    const foreign = 'i-0bbbbbbbbbbbbbbb2';
+    const later = 'i-0ccccccccccccccc3';
+    const healthy = (id: string) => ({
+      Target: { Id: id, Port: 5000 },
+      TargetHealth: { State: 'healthy' as const },
+    });
+    elbMock
+      .on(DescribeTargetHealthCommand)
+      .resolvesOnce({ TargetHealthDescriptions: [healthy(own), healthy(foreign)] })
+      .resolves({ TargetHealthDescriptions: [healthy(own), healthy(foreign), healthy(later)] });
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [{ InstanceId: own }] }] })
+      .resolves({ Reservations: [] });
+    const stacked = new Elbv2LoadBalancerAdapter(new ElasticLoadBalancingV2Client({}), {
+      targetGroupArn: TG,
+      loadBalancerArn: LB,
+      workerPort: 5000,
+      stack: { name: 'prod-a', ec2: new EC2Client({}) },
+    });
+    try {
+      expect((await stacked.describeHealth()).map((t) => t.id)).toEqual([own]);
+      expect((await stacked.describeHealth()).map((t) => t.id)).toEqual([own]);
+      // Membership is asked once per id: the second listing asks only about the new one.
+      expect(ec2Mock.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input)).toEqual([
+        {
+          Filters: [
+            { Name: 'instance-id', Values: [own, foreign] },
+            { Name: 'tag:ebbflow:stack', Values: ['prod-a'] },
+          ],
+        },
+        {
+          Filters: [
+            { Name: 'instance-id', Values: [later] },
+            { Name: 'tag:ebbflow:stack', Values: ['prod-a'] },
+          ],
+        },
+      ]);
+    } finally {
+      ec2Mock.restore();
+    }
   });
 });

@@ -7,7 +7,9 @@ import {
   RegisterTargetsCommand,
   TargetHealthStateEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TargetHealth } from '@app/contracts';
+import { STACK_TAG_KEY } from './ec2.compute.adapter';
 import { LoadBalancerPort, LoadBalancerTarget, TargetStatus } from '../ports/load-balancer.port';
 
 /** Elbv2LoadBalancerOptions configure the ELBv2 adapter (from AWS_CLOUD_ENV). */
@@ -18,6 +20,12 @@ export interface Elbv2LoadBalancerOptions {
   workerPort: number;
   /** Injectable clock (epoch ms) so tests wait no real time. */
   now?: () => number;
+  /**
+   * EBBFLOW_STACK and the EC2 client to check it with: only targets that are instances tagged
+   * `ebbflow:stack=<stack>` are listed (so the fleet never deregisters another stack's targets in
+   * a shared target group). Unset: every target is listed.
+   */
+  stack?: { name: string; ec2: EC2Client };
 }
 
 /** DEREGISTRATION_DELAY_KEY is the target group attribute ELB drains a deregistered target for. */
@@ -56,6 +64,8 @@ export class Elbv2LoadBalancerAdapter extends LoadBalancerPort {
   /** When this process deregistered each target still draining (epoch ms). */
   private readonly drainingSince = new Map<string, number>();
   private readonly now: () => number;
+  /** Whether each target id seen is an instance of this stack (tags do not change). */
+  private readonly ofStack = new Map<string, boolean>();
 
   constructor(
     private readonly elb: ElasticLoadBalancingV2Client,
@@ -104,7 +114,38 @@ export class Elbv2LoadBalancerAdapter extends LoadBalancerPort {
         ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
       });
     }
-    return this.releaseDrainedByDelay(targets);
+    return this.releaseDrainedByDelay(await this.onlyOwnStack(targets));
+  }
+
+  /**
+   * onlyOwnStack keeps the targets that are instances of this stack: one DescribeInstances for the
+   * ids not seen before (filtered by instance id and the stack tag); the answer is kept.
+   */
+  private async onlyOwnStack(targets: TargetStatus[]): Promise<TargetStatus[]> {
+    const stack = this.options.stack;
+    if (!stack) return targets;
+    const unknown = targets.map((t) => t.id).filter((id) => !this.ofStack.has(id));
+    if (unknown.length) {
+      const found = new Set<string>();
+      let nextToken: string | undefined;
+      do {
+        const reply = await stack.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: 'instance-id', Values: unknown },
+              { Name: `tag:${STACK_TAG_KEY}`, Values: [stack.name] },
+            ],
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const r of reply.Reservations ?? []) {
+          for (const i of r.Instances ?? []) if (i.InstanceId) found.add(i.InstanceId);
+        }
+        nextToken = reply.NextToken;
+      } while (nextToken);
+      for (const id of unknown) this.ofStack.set(id, found.has(id));
+    }
+    return targets.filter((t) => this.ofStack.get(t.id));
   }
 
   /**
