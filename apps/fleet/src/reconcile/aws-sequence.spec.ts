@@ -241,6 +241,19 @@ describe('fleet over the aws adapters (EC2 + ELBv2, mocked SDK)', () => {
     expect(await store.listLive()).toEqual([]);
   });
 
+  it('should terminate a stopped instance of the stack that no worker record runs', async () => {
+    aws.instance = aws.make('stopped');
+
+    await pass();
+
+    expect(aws.sequence()).toEqual([
+      ['DescribeInstances', { Filters: MANAGED_FILTERS }],
+      ['DescribeTargetHealth', { TargetGroupArn: TG }],
+      ['TerminateInstances', { InstanceIds: [ID] }],
+    ]);
+    expect(await store.listLive()).toEqual([]);
+  });
+
   it('should run a grow command delivered twice through one RunInstances with one ClientToken', async () => {
     await pool.grow({ commandId: GROW, count: 1 });
     await pool.grow({ commandId: GROW, count: 1 });
