@@ -41,6 +41,11 @@ export const AWS_CLOUD_ENV = {
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/, 'must be letters, digits and dashes (at most 128)')
     .default('ebbflow'),
+  /**
+   * Attempts per AWS call (the first one included) of the EC2 and ELBv2 clients, which retry
+   * throttling and 5xx errors in the SDK's `adaptive` mode (the SDK's own variable name).
+   */
+  AWS_MAX_ATTEMPTS: env.int(5, 1, 20),
   /** How long a launch may wait for the instance to reach `running`. */
   EC2_RUNNING_TIMEOUT_S: env.int(300, 1, 3600),
   /** Interval between two DescribeInstances while waiting for `running`. */
