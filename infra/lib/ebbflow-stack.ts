@@ -463,6 +463,8 @@ export class EbbflowStack extends Stack {
         TARGET_GROUP_ARN: { value: targetGroup.targetGroupArn },
         LOAD_BALANCER_ARN: { value: alb.loadBalancerArn },
         WORKER_PORT_AWS: { value: String(WORKER_PORT) },
+        // The fleet lists and terminates only instances tagged ebbflow:stack=<this stack>.
+        EBBFLOW_STACK: { value: name },
         GATEWAY_HOST: { value: '0.0.0.0' },
         GATEWAY_PORT: { value: String(GATEWAY_PORT) },
         MANAGER_PASSWORD: { shell: '$MANAGER_PASSWORD' },
@@ -669,6 +671,7 @@ export function managerCloudStatements(scope: ManagerCloudScope): iam.PolicyStat
       actions: [
         'ec2:DescribeInstances',
         'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
         'elasticloadbalancing:DescribeLoadBalancers',
         'cloudwatch:GetMetricData',
       ],

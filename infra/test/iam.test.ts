@@ -18,6 +18,7 @@ const WORKER_CODE = ['apps/worker/src'];
 const RESOURCE_STAR_ALLOWED = new Set([
   'ec2:DescribeInstances',
   'elasticloadbalancing:DescribeTargetHealth',
+  'elasticloadbalancing:DescribeTargetGroupAttributes',
   'elasticloadbalancing:DescribeLoadBalancers',
   'cloudwatch:GetMetricData',
   'cloudwatch:PutMetricData',
@@ -116,6 +117,7 @@ describe('deriving AWS actions from code', () => {
       'ec2:TerminateInstances',
       'elasticloadbalancing:DeregisterTargets',
       'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
       'elasticloadbalancing:DescribeTargetHealth',
       'elasticloadbalancing:RegisterTargets',
       's3:DeleteObject',

@@ -43,6 +43,15 @@ describe('loadFleetConfig', () => {
     expect(config.LAUNCH_TEMPLATE_VERSION).toBe('$Latest');
   });
 
+  it.each([
+    ['local mode', {}, 60],
+    ["aws mode: EC2 Auto Scaling's health check grace period", AWS, 300],
+    ['aws mode, explicit', { ...AWS, FLEET_UNHEALTHY_GRACE_S: '90' }, 90],
+    ['local mode, explicit 0', { FLEET_UNHEALTHY_GRACE_S: '0' }, 0],
+  ])('should default FLEET_UNHEALTHY_GRACE_S by mode (%s)', (_name, vars, graceS) => {
+    expect(loadFleetConfig(vars).FLEET_UNHEALTHY_GRACE_S).toBe(graceS);
+  });
+
   it('should name every aws identifier missing with CLOUD_PROVIDER=aws', () => {
     expect(problems({ CLOUD_PROVIDER: 'aws' })).toEqual([
       { variable: 'LAUNCH_TEMPLATE_ID', message: 'is required when CLOUD_PROVIDER=aws' },

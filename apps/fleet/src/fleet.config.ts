@@ -11,8 +11,11 @@ export const FLEET_ENV = {
   INITIAL_WORKERS: env.int(1, 0, 50),
   /** Interval between two reconcile passes. */
   FLEET_RECONCILE_INTERVAL_MS: env.int(2000, 50, 600000),
-  /** A worker unhealthy for longer than this, or never healthy this long after launch, is replaced. */
-  FLEET_UNHEALTHY_GRACE_S: env.number(60, 0, 86400),
+  /**
+   * A worker unhealthy for longer than this, or never healthy this long after launch, is replaced.
+   * Unset: 60 s locally, AWS_UNHEALTHY_GRACE_S with CLOUD_PROVIDER=aws (see loadFleetConfig).
+   */
+  FLEET_UNHEALTHY_GRACE_S: env.number(0, 0, 86400).optional(),
   /** A draining worker is terminated when the load balancer lets it go, or after this long. */
   FLEET_DRAIN_TIMEOUT_S: env.number(60, 0, 86400),
   /**
@@ -28,6 +31,14 @@ export const FLEET_ENV = {
   /** Wait after a failed launch before the next one; doubles per failure in a row, up to 60 s. */
   FLEET_LAUNCH_RETRY_MS: env.int(5000, 0, 600000),
 };
+
+/** LOCAL_UNHEALTHY_GRACE_S is FLEET_UNHEALTHY_GRACE_S's default in local mode. */
+export const LOCAL_UNHEALTHY_GRACE_S = 60;
+/**
+ * AWS_UNHEALTHY_GRACE_S is FLEET_UNHEALTHY_GRACE_S's default with CLOUD_PROVIDER=aws: EC2 Auto
+ * Scaling's health check grace period (an instance boots, installs and starts the worker first).
+ */
+export const AWS_UNHEALTHY_GRACE_S = 300;
 
 /** FLEET_CONFIG_SHAPE is everything the fleet process reads from its environment. */
 export const FLEET_CONFIG_SHAPE = {
@@ -47,7 +58,13 @@ export type FleetConfig = ReturnType<typeof loadFleetConfig>;
  * it (in aws mode the launch template, target group and load balancer are required).
  */
 export function loadFleetConfig(environment: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(FLEET_CONFIG_SHAPE, environment);
-  if (config.CLOUD_PROVIDER === 'aws') requireAwsCloudConfig(config);
+  const parsed = loadConfig(FLEET_CONFIG_SHAPE, environment);
+  const aws = parsed.CLOUD_PROVIDER === 'aws';
+  const config = {
+    ...parsed,
+    FLEET_UNHEALTHY_GRACE_S:
+      parsed.FLEET_UNHEALTHY_GRACE_S ?? (aws ? AWS_UNHEALTHY_GRACE_S : LOCAL_UNHEALTHY_GRACE_S),
+  };
+  if (aws) requireAwsCloudConfig(config);
   return config;
 }

@@ -29,4 +29,13 @@ describe('loadScalerConfig', () => {
     expect(() => loadScalerConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadScalerConfig({ [variable]: value })).toThrow(`${variable}: ${message}`);
   });
+
+  it.each([
+    ['local mode', {}, 120],
+    ['aws mode: at least 3 CloudWatch periods', { CLOUD_PROVIDER: 'aws' }, 300],
+    ['aws mode, explicit', { CLOUD_PROVIDER: 'aws', SCALER_WINDOW_S: '600' }, 600],
+    ['local mode, explicit', { SCALER_WINDOW_S: '5' }, 5],
+  ])('should default SCALER_WINDOW_S by mode (%s)', (_name, vars, windowS) => {
+    expect(loadScalerConfig(vars).SCALER_WINDOW_S).toBe(windowS);
+  });
 });

@@ -1,4 +1,4 @@
-import { AMQP_ENV, DATABASE_ENV, env, loadConfig } from '@app/config';
+import { AMQP_ENV, CLOUD_ENV, DATABASE_ENV, env, loadConfig } from '@app/config';
 import {
   DEFAULT_COOLDOWN_S,
   DEFAULT_INTERVAL_S,
@@ -8,14 +8,21 @@ import {
 
 const DAY_S = 86400;
 
+/**
+ * AWS_DEFAULT_WINDOW_S is SCALER_WINDOW_S's default with CLOUD_PROVIDER=aws: at least 3 CloudWatch
+ * periods of 60 s (5 here), since the newest minute is published a minute or two late.
+ */
+export const AWS_DEFAULT_WINDOW_S = 300;
+
 /** SCALER_ENV lists every variable the scaler reads. */
 export const SCALER_ENV = {
   ...AMQP_ENV,
   ...DATABASE_ENV,
+  ...CLOUD_ENV,
   /** Seconds between two evaluations of the policy. */
   SCALER_INTERVAL_S: env.number(DEFAULT_INTERVAL_S, 0.1, DAY_S),
-  /** Seconds of CPU samples averaged by one evaluation. */
-  SCALER_WINDOW_S: env.number(DEFAULT_WINDOW_S, 0.1, DAY_S),
+  /** Seconds of CPU samples averaged by one evaluation (unset: see loadScalerConfig). */
+  SCALER_WINDOW_S: env.number(0, 0.1, DAY_S).optional(),
   /** Seconds after a change during which the size is held. */
   SCALER_COOLDOWN_S: env.number(DEFAULT_COOLDOWN_S, 0, DAY_S),
   /** Seconds after its launch during which a worker's CPU is not counted. */
@@ -36,7 +43,9 @@ export type ScalerConfig = ReturnType<typeof loadScalerConfig>;
 
 /** loadScalerConfig reads SCALER_ENV from `source`; throws ConfigError naming a bad variable. */
 export function loadScalerConfig(source: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(SCALER_ENV, source);
+  const config = loadConfig(SCALER_ENV, source);
+  const defaultWindowS = config.CLOUD_PROVIDER === 'aws' ? AWS_DEFAULT_WINDOW_S : DEFAULT_WINDOW_S;
+  return { ...config, SCALER_WINDOW_S: config.SCALER_WINDOW_S ?? defaultWindowS };
 }
 
 /** SCALER_CONFIG is the DI token of the ScalerConfig. */

@@ -3,10 +3,12 @@ import { Server } from 'http';
 import { WORKER_KEEP_ALIVE_TIMEOUT_MS } from '@app/contracts';
 import { runMain } from '@app/messaging';
 import { createWorkerApp } from './worker.app';
+import { resolveInstanceIdentity } from './instance-identity';
 import { loadWorkerConfig } from './worker.config';
 
 runMain('worker', async () => {
-  const config = loadWorkerConfig();
+  // aws mode: the EC2 instance id from IMDSv2, so the worker's id is its target's id.
+  const config = await resolveInstanceIdentity(loadWorkerConfig());
   const app = await createWorkerApp(config);
   // The balancer's idle upstream sockets close 1 s before this (UPSTREAM_IDLE_SOCKET_MS).
   (app.getHttpServer() as Server).keepAliveTimeout = WORKER_KEEP_ALIVE_TIMEOUT_MS;

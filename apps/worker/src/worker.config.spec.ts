@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { INSTANCE_ID_PATTERN as CONTRACT_INSTANCE_ID_PATTERN } from '@app/contracts';
-import { ConfigError } from '@app/config';
+import { ConfigError, loadConfig } from '@app/config';
+import { AWS_CLOUD_ENV } from '@app/cloud';
+import { WORKER_PORT_AWS_DEFAULT } from '@app/contracts/worker-port';
 import { INSTANCE_ID_PATTERN, deriveSessionSecret, loadWorkerConfig } from './worker.config';
 
 describe('loadWorkerConfig', () => {
@@ -26,6 +28,27 @@ describe('loadWorkerConfig', () => {
       DATABASE_URL: 'mysql://root@127.0.0.1:3306/ebbflow',
     });
     expect(config.INSTANCE_ID).toMatch(/^i-[0-9a-f]{8}$/);
+  });
+
+  it.each([
+    ['local mode', {}, '127.0.0.1', 5001],
+    ['aws mode', { CLOUD_PROVIDER: 'aws' }, '0.0.0.0', 5000],
+    [
+      'aws mode, explicit',
+      { CLOUD_PROVIDER: 'aws', WORKER_HOST: '10.0.0.5', WORKER_PORT: '6000' },
+      '10.0.0.5',
+      6000,
+    ],
+    ['local mode, explicit', { WORKER_HOST: '0.0.0.0', WORKER_PORT: '5007' }, '0.0.0.0', 5007],
+  ])('should listen by default where targets are registered (%s)', (_name, vars, host, port) => {
+    const config = loadWorkerConfig({ SESSION_SECRET: 's'.repeat(32), ...vars });
+    expect({ host: config.WORKER_HOST, port: config.WORKER_PORT }).toEqual({ host, port });
+  });
+
+  it('should listen in aws mode on the port the fleet registers targets on', () => {
+    const worker = loadWorkerConfig({ CLOUD_PROVIDER: 'aws', SESSION_SECRET: 's'.repeat(32) });
+    expect(worker.WORKER_PORT).toBe(loadConfig(AWS_CLOUD_ENV, {}).WORKER_PORT_AWS);
+    expect(worker.WORKER_PORT).toBe(WORKER_PORT_AWS_DEFAULT);
   });
 
   it('should give each worker its own random INSTANCE_ID when none is set', () => {

@@ -2,6 +2,12 @@ import { createHash, randomBytes } from 'crypto';
 import { isIP } from 'net';
 import { z } from 'zod';
 import { CLOUD_ENV, ConfigError, DATABASE_ENV, S3_ENV, env, loadConfig } from '@app/config';
+import {
+  WORKER_HOST_AWS_DEFAULT,
+  WORKER_HOST_LOCAL_DEFAULT,
+  WORKER_PORT_AWS_DEFAULT,
+  WORKER_PORT_LOCAL_DEFAULT,
+} from '@app/contracts/worker-port';
 
 /**
  * INSTANCE_ID_PATTERN is the shape of EC2 instance ids, which local workers imitate. The same as
@@ -37,8 +43,13 @@ export const WORKER_ENV = {
   ...DATABASE_ENV,
   ...S3_ENV,
   ...CLOUD_ENV,
-  WORKER_PORT: env.port(5001),
-  WORKER_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  /**
+   * Unset: 5001 locally; with CLOUD_PROVIDER=aws the port the fleet registers targets on
+   * (WORKER_PORT_AWS_DEFAULT, 5000). See workerListenDefaults.
+   */
+  WORKER_PORT: env.port(0).optional(),
+  /** Unset: 127.0.0.1 locally; 0.0.0.0 with CLOUD_PROVIDER=aws (the ALB reaches the private IP). */
+  WORKER_HOST: z.string().min(1, 'must not be empty').optional(),
   INSTANCE_ID: z
     .string()
     .regex(INSTANCE_ID_PATTERN, 'must look like i-0123abcd (i- and 8 to 17 hex digits)')
@@ -47,6 +58,13 @@ export const WORKER_ENV = {
    * Signs session cookies; must be the same in every worker. Required with CLOUD_PROVIDER=aws;
    * in local mode it defaults to a value derived from DATABASE_URL (see deriveSessionSecret).
    */
+  /**
+   * aws mode, INSTANCE_ID unset: where the worker asks IMDSv2 its instance id (and the region when
+   * AWS_REGION is unset). The AWS SDK's own variable name; never contacted in local mode.
+   */
+  AWS_EC2_METADATA_SERVICE_ENDPOINT: env.url('http://169.254.169.254', ['http', 'https']),
+  /** Time limit of each instance metadata call at start. */
+  WORKER_IMDS_TIMEOUT_MS: env.int(2000, 50, 60000),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_TTL_S: env.int(86400, 60, 30 * 86400),
   UPLOAD_MAX_BYTES: env.int(DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
@@ -95,10 +113,28 @@ export const WORKER_ENV = {
     .default('auto'),
 };
 
-/** WorkerConfig is the validated worker configuration (SESSION_SECRET always set). */
-export type WorkerConfig = Omit<z.infer<z.ZodObject<typeof WORKER_ENV>>, 'SESSION_SECRET'> & {
+/** WorkerConfig is the validated worker configuration (SESSION_SECRET, host and port always set). */
+export type WorkerConfig = Omit<
+  z.infer<z.ZodObject<typeof WORKER_ENV>>,
+  'SESSION_SECRET' | 'WORKER_PORT' | 'WORKER_HOST'
+> & {
   SESSION_SECRET: string;
+  WORKER_PORT: number;
+  WORKER_HOST: string;
 };
+
+/**
+ * workerListenDefaults is where a worker listens when WORKER_HOST/WORKER_PORT are unset: loopback
+ * port 5001 locally; every interface on the registered target port (5000) in aws mode.
+ */
+export function workerListenDefaults(provider: 'local' | 'aws'): {
+  WORKER_HOST: string;
+  WORKER_PORT: number;
+} {
+  return provider === 'aws'
+    ? { WORKER_HOST: WORKER_HOST_AWS_DEFAULT, WORKER_PORT: WORKER_PORT_AWS_DEFAULT }
+    : { WORKER_HOST: WORKER_HOST_LOCAL_DEFAULT, WORKER_PORT: WORKER_PORT_LOCAL_DEFAULT };
+}
 
 /**
  * deriveSessionSecret is local mode's default SESSION_SECRET: every worker of one machine shares
@@ -111,7 +147,13 @@ export function deriveSessionSecret(databaseUrl: string): string {
 
 /** loadWorkerConfig validates the worker's environment; throws ConfigError naming the variable. */
 export function loadWorkerConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const config = loadConfig(WORKER_ENV, source);
+  const parsed = loadConfig(WORKER_ENV, source);
+  const defaults = workerListenDefaults(parsed.CLOUD_PROVIDER);
+  const config = {
+    ...parsed,
+    WORKER_HOST: parsed.WORKER_HOST ?? defaults.WORKER_HOST,
+    WORKER_PORT: parsed.WORKER_PORT ?? defaults.WORKER_PORT,
+  };
   if (config.SESSION_SECRET) return { ...config, SESSION_SECRET: config.SESSION_SECRET };
   if (config.CLOUD_PROVIDER === 'aws') {
     throw new ConfigError([

@@ -8,3 +8,4 @@ export * from './metrics.contract';
 export * from './scaler.contract';
 export * from './janitor.contract';
 export * from './http.contract';
+export * from './worker-port';

@@ -61,6 +61,7 @@ function awsProviders(config: FleetConfig): Provider[] {
       useFactory: (ec2: EC2Client) =>
         new Ec2ComputeAdapter(ec2, {
           launchTemplateId: aws.LAUNCH_TEMPLATE_ID,
+          stack: aws.EBBFLOW_STACK,
           launchTemplateVersion: aws.LAUNCH_TEMPLATE_VERSION,
           pollIntervalMs: aws.EC2_POLL_INTERVAL_MS,
           runningTimeoutMs: aws.EC2_RUNNING_TIMEOUT_S * 1000,
@@ -68,12 +69,14 @@ function awsProviders(config: FleetConfig): Provider[] {
     },
     {
       provide: LoadBalancerPort,
-      inject: [ElasticLoadBalancingV2Client],
-      useFactory: (elb: ElasticLoadBalancingV2Client) =>
+      inject: [ElasticLoadBalancingV2Client, EC2Client],
+      useFactory: (elb: ElasticLoadBalancingV2Client, ec2: EC2Client) =>
         new Elbv2LoadBalancerAdapter(elb, {
           targetGroupArn: aws.TARGET_GROUP_ARN,
           loadBalancerArn: aws.LOAD_BALANCER_ARN,
           workerPort: aws.WORKER_PORT_AWS,
+          // Only this stack's instances: deregisterStale never touches another stack's targets.
+          stack: { name: aws.EBBFLOW_STACK, ec2 },
         }),
     },
   ];

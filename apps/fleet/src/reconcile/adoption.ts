@@ -63,6 +63,12 @@ export class Adoption {
     now: Date,
   ): Promise<Set<string>> {
     const liveIds = new Set(records.map((r) => r.instanceId).filter((id): id is string => !!id));
+    for (const instance of described) {
+      // A stopped or stopping worker nobody runs serves nothing and still costs: terminate it.
+      if (instance.state !== 'stopping' || liveIds.has(instance.id)) continue;
+      this.logger.warn(`${instance.id} is stopped or stopping without a worker; terminating it`);
+      await this.drain.terminate(instance.id);
+    }
     const candidates = described.filter(
       (i) => (i.state === 'pending' || i.state === 'running') && !liveIds.has(i.id),
     );

@@ -39,7 +39,8 @@ const GROW = '5f0c2d1e-8a3b-4c7d-9e6f-1a2b3c4d5e6f';
 const SHRINK = '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b';
 const MANAGED_FILTERS = [
   { Name: 'tag:ebbflow:managed', Values: ['true'] },
-  { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping'] },
+  { Name: 'tag:ebbflow:stack', Values: ['ebbflow'] },
+  { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
 ];
 
 /**
@@ -139,6 +140,7 @@ describe('fleet over the aws adapters (EC2 + ELBv2, mocked SDK)', () => {
     const clock = () => new Date(now);
     const compute = new Ec2ComputeAdapter(new EC2Client({ region: 'eu-west-1' }), {
       launchTemplateId: TEMPLATE,
+      stack: 'ebbflow',
       pollIntervalMs: 5000,
       runningTimeoutMs: 300000,
       sleep: async () => undefined,
@@ -192,6 +194,7 @@ describe('fleet over the aws adapters (EC2 + ELBv2, mocked SDK)', () => {
               ResourceType: 'instance',
               Tags: [
                 { Key: 'ebbflow:managed', Value: 'true' },
+                { Key: 'ebbflow:stack', Value: 'ebbflow' },
                 { Key: 'Name', Value: 'ebbflow-worker' },
               ],
             },
@@ -231,6 +234,19 @@ describe('fleet over the aws adapters (EC2 + ELBv2, mocked SDK)', () => {
       ['DescribeInstances', { Filters: MANAGED_FILTERS }],
       ['DescribeTargetHealth', { TargetGroupArn: TG }],
       // Pass 3: ELB no longer lists it: terminate.
+      ['DescribeInstances', { Filters: MANAGED_FILTERS }],
+      ['DescribeTargetHealth', { TargetGroupArn: TG }],
+      ['TerminateInstances', { InstanceIds: [ID] }],
+    ]);
+    expect(await store.listLive()).toEqual([]);
+  });
+
+  it('should terminate a stopped instance of the stack that no worker record runs', async () => {
+    aws.instance = aws.make('stopped');
+
+    await pass();
+
+    expect(aws.sequence()).toEqual([
       ['DescribeInstances', { Filters: MANAGED_FILTERS }],
       ['DescribeTargetHealth', { TargetGroupArn: TG }],
       ['TerminateInstances', { InstanceIds: [ID] }],

@@ -1,5 +1,6 @@
 import { ConfigError, env } from '@app/config';
 import { z } from 'zod';
+import { WORKER_PORT_AWS_DEFAULT } from '@app/contracts/worker-port';
 
 /**
  * AWS_CLOUD_ENV configures the aws adapters of the fleet (EC2 workers from a launch template behind
@@ -26,8 +27,25 @@ export const AWS_CLOUD_ENV = {
     .string()
     .regex(/^arn:aws[a-z-]*:elasticloadbalancing:/, 'must be an ELBv2 load balancer ARN')
     .optional(),
-  /** Port the workers listen on in EC2 (the target group forwards to it). */
-  WORKER_PORT_AWS: env.port(5000),
+  /**
+   * Port the workers listen on in EC2 (the target group forwards to it); the same constant is the
+   * worker's WORKER_PORT default with CLOUD_PROVIDER=aws.
+   */
+  WORKER_PORT_AWS: env.port(WORKER_PORT_AWS_DEFAULT),
+  /**
+   * Name of this Ebbflow stack: its workers are tagged `ebbflow:stack=<name>` and the fleet lists,
+   * deregisters and terminates only instances with that tag (two stacks in one account never touch
+   * each other's workers). The infra kit sets it to the CloudFormation stack's name.
+   */
+  EBBFLOW_STACK: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/, 'must be letters, digits and dashes (at most 128)')
+    .default('ebbflow'),
+  /**
+   * Attempts per AWS call (the first one included) of the EC2 and ELBv2 clients, which retry
+   * throttling and 5xx errors in the SDK's `adaptive` mode (the SDK's own variable name).
+   */
+  AWS_MAX_ATTEMPTS: env.int(5, 1, 20),
   /** How long a launch may wait for the instance to reach `running`. */
   EC2_RUNNING_TIMEOUT_S: env.int(300, 1, 3600),
   /** Interval between two DescribeInstances while waiting for `running`. */

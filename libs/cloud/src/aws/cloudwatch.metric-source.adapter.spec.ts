@@ -125,16 +125,11 @@ describe('CloudWatchMetricSourceAdapter', () => {
       });
 
     await adapter.collect(one, at('2025-01-01T12:05:10Z'));
-    const [repeat] = await adapter.collect(one, at('2025-01-01T12:06:10Z'));
+    const repeat = await adapter.collect(one, at('2025-01-01T12:06:10Z'));
     const [caughtUp] = await adapter.collect(one, at('2025-01-01T12:07:10Z'));
 
-    expect(repeat).toEqual({
-      instanceId: one[0]!.id,
-      at: at('2025-01-01T12:06:10Z'),
-      cpuPercent: null,
-      requests: 0,
-      intervalS: 0,
-    });
+    // The publication delay is expected: no sample, rather than a minute without data.
+    expect(repeat).toEqual([]);
     expect(caughtUp).toEqual({
       instanceId: one[0]!.id,
       at: at('2025-01-01T12:06:00Z'),
@@ -143,6 +138,41 @@ describe('CloudWatchMetricSourceAdapter', () => {
       intervalS: 120,
     });
     expect(cloudWatch.commandCalls(GetMetricDataCommand)).toHaveLength(3);
+  });
+
+  it('should follow NextToken and join the pages of one query', async () => {
+    const adapter = new CloudWatchMetricSourceAdapter(
+      new CloudWatchClient({ region: 'us-east-1' }),
+    );
+    cloudWatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: 'cpu_0', Timestamps: [at('2025-01-01T12:04:00Z')], Values: [40] },
+          { Id: 'req_0', Timestamps: [], Values: [] },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        MetricDataResults: [{ Id: 'req_0', Timestamps: [at('2025-01-01T12:04:00Z')], Values: [9] }],
+      });
+
+    const samples = await adapter.collect([workers[0]!], at('2025-01-01T12:05:30Z'));
+
+    const calls = cloudWatch.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.NextToken).toBeUndefined();
+    expect(calls[1]).toEqual({ ...calls[0], NextToken: 'page-2' });
+    expect(samples).toEqual([
+      {
+        instanceId: workers[0]!.id,
+        // The 12:04 datapoint covers 12:04..12:05.
+        at: at('2025-01-01T12:05:00Z'),
+        cpuPercent: 40,
+        requests: 9,
+        intervalS: 60,
+      },
+    ]);
   });
 
   it('should not call CloudWatch when there is no worker', async () => {

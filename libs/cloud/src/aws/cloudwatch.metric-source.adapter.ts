@@ -58,8 +58,10 @@ function newPoints(result: MetricDataResult | undefined, after: number) {
  * CloudWatchMetricSourceAdapter measures EC2 workers with ONE GetMetricData call per poll for the
  * whole pool (the original project made one GetMetricStatistics call per instance and metric):
  * per instance `AWS/EC2 CPUUtilization` (Average) and `Ebbflow HTTPRequests` (Sum), dimension
- * InstanceId, period 60 s. Only datapoints not reported before are used, so a minute CloudWatch
- * has not published yet gives a null CPU instead of the same minute counted twice.
+ * InstanceId, period 60 s (detailed monitoring: the launch template must enable it, basic monitoring
+ * gives one datapoint per 5 minutes). A datapoint stamped T covers T..T+period, so a sample is dated
+ * at the end of its newest period. Only datapoints not reported before are used; a worker whose
+ * next minute CloudWatch has not published yet gives no sample (not a null one, not a repeat).
  */
 export class CloudWatchMetricSourceAdapter extends MetricSourcePort {
   private readonly periodS: number;
@@ -112,9 +114,10 @@ export class CloudWatchMetricSourceAdapter extends MetricSourcePort {
       }
       nextToken = page.NextToken;
     } while (nextToken);
-    return workers.map((w, n) =>
-      this.toSample(w, now, results.get(`cpu_${n}`), results.get(`req_${n}`)),
-    );
+    return workers.flatMap((w, n) => {
+      const sample = this.toSample(w, now, results.get(`cpu_${n}`), results.get(`req_${n}`));
+      return sample ? [sample] : [];
+    });
   }
 
   private toSample(
@@ -122,7 +125,7 @@ export class CloudWatchMetricSourceAdapter extends MetricSourcePort {
     now: Date,
     cpuResult: MetricDataResult | undefined,
     reqResult: MetricDataResult | undefined,
-  ): RawSample {
+  ): RawSample | undefined {
     const seen = this.seen.get(worker.id);
     // First poll of a worker: only its newest minute, not the whole look-back summed as one.
     let cpu = newPoints(cpuResult, seen?.cpu ?? -Infinity);
@@ -131,6 +134,10 @@ export class CloudWatchMetricSourceAdapter extends MetricSourcePort {
       cpu = cpu.slice(0, 1);
       req = req.slice(0, 1);
     }
+    // CloudWatch publishes a minute a minute or two late: a worker already measured with no newer
+    // datapoint yet is waiting for publication, not without data, so no sample (a null CPU would
+    // be recorded as a minute without data). A worker never measured still gets its null sample.
+    if (seen && !cpu.length && !req.length) return undefined;
     this.seen.set(worker.id, {
       cpu: cpu[0]?.t ?? seen?.cpu ?? -Infinity,
       req: req[0]?.t ?? seen?.req ?? -Infinity,

@@ -28,6 +28,7 @@ describe('Ec2ComputeAdapter', () => {
   const slept: number[] = [];
   const adapter = new Ec2ComputeAdapter(new EC2Client({ region: 'eu-west-1' }), {
     launchTemplateId: 'lt-0123456789abcdef0',
+    stack: 'prod-a',
     launchTemplateVersion: '7',
     pollIntervalMs: 5000,
     runningTimeoutMs: 20000,
@@ -74,6 +75,7 @@ describe('Ec2ComputeAdapter', () => {
               ResourceType: 'instance',
               Tags: [
                 { Key: 'ebbflow:managed', Value: 'true' },
+                { Key: 'ebbflow:stack', Value: 'prod-a' },
                 { Key: 'Name', Value: 'ebbflow-worker' },
               ],
             },
@@ -91,6 +93,7 @@ describe('Ec2ComputeAdapter', () => {
   it('should omit the template version when none is configured', async () => {
     const latest = new Ec2ComputeAdapter(new EC2Client({}), {
       launchTemplateId: 'lt-0123456789abcdef0',
+      stack: 'ebbflow',
       pollIntervalMs: 10,
       runningTimeoutMs: 100,
       sleep: async () => undefined,
@@ -116,12 +119,18 @@ describe('Ec2ComputeAdapter', () => {
       .on(DescribeInstancesCommand)
       .resolves({ Reservations: [{ Instances: [instance('i-0abc12345def67890', 'pending')] }] });
 
+    ec2Mock.on(TerminateInstancesCommand).resolves({});
+
     await expect(adapter.launch({ clientToken: 'token-2' })).rejects.toThrow(
       'instance i-0abc12345def67890 was not running after 20 s (last state: pending)',
     );
     // 20 s / 5 s = 4 intervals: 5 polls, 4 waits.
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(5);
     expect(slept).toEqual([5000, 5000, 5000, 5000]);
+    // The instance that never ran is terminated, not left behind.
+    expect(commands().slice(-1)).toEqual([
+      ['TerminateInstancesCommand', { InstanceIds: ['i-0abc12345def67890'] }],
+    ]);
   });
 
   it('should fail at once when the instance terminates while launching', async () => {
@@ -148,7 +157,7 @@ describe('Ec2ComputeAdapter', () => {
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
   });
 
-  it('should describe only managed instances that are pending, running or stopping, across pages', async () => {
+  it('should describe only managed instances of its stack, stopped ones as stopping, across pages', async () => {
     ec2Mock
       .on(DescribeInstancesCommand)
       .resolvesOnce({
@@ -161,6 +170,7 @@ describe('Ec2ComputeAdapter', () => {
             Instances: [
               instance('i-0000000000000000b', 'pending', '10.0.0.2'),
               instance('i-0000000000000000c', 'stopping', '10.0.0.3'),
+              instance('i-0000000000000000d', 'stopped', '10.0.0.4'),
             ],
           },
         ],
@@ -172,10 +182,13 @@ describe('Ec2ComputeAdapter', () => {
       ['i-0000000000000000a', 'running', '10.0.0.1'],
       ['i-0000000000000000b', 'pending', '10.0.0.2'],
       ['i-0000000000000000c', 'stopping', '10.0.0.3'],
+      // Stopped: listed so that the fleet terminates it (not dropped from the listing).
+      ['i-0000000000000000d', 'stopping', '10.0.0.4'],
     ]);
     const filters = [
       { Name: 'tag:ebbflow:managed', Values: ['true'] },
-      { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping'] },
+      { Name: 'tag:ebbflow:stack', Values: ['prod-a'] },
+      { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped'] },
     ];
     expect(commands()).toEqual([
       ['DescribeInstancesCommand', { Filters: filters }],

@@ -10,14 +10,21 @@ import { ComputeInstance, ComputePort, ComputeState, LaunchRequest } from '../po
 
 /** MANAGED_TAG marks every instance Ebbflow launched; describe lists only these. */
 export const MANAGED_TAG = { Key: 'ebbflow:managed', Value: 'true' } as const;
+/** STACK_TAG_KEY carries the stack's name (EBBFLOW_STACK) on every instance Ebbflow launched. */
+export const STACK_TAG_KEY = 'ebbflow:stack';
 /** WORKER_NAME is the Name tag shown in the EC2 console. */
 export const WORKER_NAME = 'ebbflow-worker';
-/** DESCRIBED_STATES are the EC2 states of instances the fleet still has to account for. */
-export const DESCRIBED_STATES = ['pending', 'running', 'stopping'] as const;
+/**
+ * DESCRIBED_STATES are the EC2 states of instances the fleet still has to account for: a stopped or
+ * stopping worker is listed (as `stopping`) so that it is terminated, not left behind unseen.
+ */
+export const DESCRIBED_STATES = ['pending', 'running', 'stopping', 'stopped'] as const;
 
 /** Ec2ComputeOptions configure the EC2 adapter (from AWS_CLOUD_ENV). */
 export interface Ec2ComputeOptions {
   launchTemplateId: string;
+  /** EBBFLOW_STACK: tagged on every launch, the only instances described. */
+  stack: string;
   /** Unset: EC2 uses the template's default version. */
   launchTemplateVersion?: string;
   /** Interval between two DescribeInstances while waiting for `running`. */
@@ -56,6 +63,8 @@ function stateOf(instance: Instance): ComputeState {
     case 'running':
       return 'running';
     case 'stopping':
+    case 'stopped':
+      // Stopped workers serve nothing but still cost their volumes: the fleet terminates them.
       return 'stopping';
     default:
       // shutting-down, terminated, stopped: gone as far as the pool is concerned.
@@ -80,7 +89,8 @@ function errorName(error: unknown): string {
 
 /**
  * Ec2ComputeAdapter is the aws ComputePort: one EC2 instance per worker, launched from a launch
- * template with an idempotent ClientToken, tagged `ebbflow:managed=true`, and awaited until it runs.
+ * template with an idempotent ClientToken, tagged `ebbflow:managed=true` and `ebbflow:stack=<stack>`,
+ * and awaited until it runs (terminated when it does not).
  */
 export class Ec2ComputeAdapter extends ComputePort {
   private readonly sleep: (ms: number) => Promise<void>;
@@ -107,14 +117,24 @@ export class Ec2ComputeAdapter extends ComputePort {
         TagSpecifications: [
           {
             ResourceType: 'instance',
-            Tags: [{ ...MANAGED_TAG }, { Key: 'Name', Value: WORKER_NAME }],
+            Tags: [
+              { ...MANAGED_TAG },
+              { Key: STACK_TAG_KEY, Value: this.options.stack },
+              { Key: 'Name', Value: WORKER_NAME },
+            ],
           },
         ],
       }),
     );
     const id = reply.Instances?.[0]?.InstanceId;
     if (!id) throw new Ec2LaunchError(undefined, 'RunInstances returned no instance');
-    return this.waitUntilRunning(id);
+    try {
+      return await this.waitUntilRunning(id);
+    } catch (error) {
+      // A launch that failed must not leave an instance behind (running later, billed, unseen).
+      await this.terminate(id).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** waitUntilRunning polls DescribeInstances (bounded by runningTimeoutMs) until `running`. */
@@ -136,7 +156,7 @@ export class Ec2ComputeAdapter extends ComputePort {
       if (instance) {
         last = instance.State?.Name ?? 'unknown';
         if (last === 'running') return toComputeInstance(instance);
-        if (stateOf(instance) === 'terminated' || last === 'stopping') {
+        if (stateOf(instance) !== 'pending') {
           throw new Ec2LaunchError(
             id,
             `instance ${id} went ${last} while launching: ${instance.StateReason?.Message ?? 'no reason given'}`,
@@ -168,6 +188,7 @@ export class Ec2ComputeAdapter extends ComputePort {
         new DescribeInstancesCommand({
           Filters: [
             { Name: `tag:${MANAGED_TAG.Key}`, Values: [MANAGED_TAG.Value] },
+            { Name: `tag:${STACK_TAG_KEY}`, Values: [this.options.stack] },
             { Name: 'instance-state-name', Values: [...DESCRIBED_STATES] },
           ],
           ...(nextToken ? { NextToken: nextToken } : {}),
