@@ -241,6 +241,20 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       expect(again.text).toContain(`Worker ${draining}: ${draining} is already draining.`);
     });
 
+    it('should show "ELB DNS" from BALANCER_PUBLIC_URL while the fleet does not answer (issue #15)', async () => {
+      const { agent } = await loggedInAgent(stack.url);
+      stack.fleet.mute();
+      try {
+        const res = await agent.get('/elb').expect(200);
+        expect(res.text).toContain('href="http://127.0.0.1:8080"');
+        expect(res.text).toContain('the fleet is not answering');
+      } finally {
+        stack.fleet.answer();
+      }
+      const again = await agent.get('/elb').expect(200);
+      expect(again.text).toMatch(/\d+ of \d+ workers in service/);
+    });
+
     it('should answer the live list as JSON for the polling fallback', async () => {
       const { agent } = await loggedInAgent(stack.url);
       const res = await agent.get('/live/workers.json').expect(200);

@@ -75,6 +75,8 @@ export class FakeFleet {
   workers: WorkerView[] = [];
   readonly commands: { pattern: string; payload: object }[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** While set, FLEET_LIST queries wait for `answer()` (a fleet that does not answer). */
+  private silence?: { promise: Promise<void>; release: () => void };
 
   constructor(
     private readonly bus: MessageBus,
@@ -87,6 +89,25 @@ export class FakeFleet {
       workers: this.workers,
       loadBalancerUrl: this.options.loadBalancerUrl,
     };
+  }
+
+  /** mute makes FLEET_LIST go unanswered (the gateway's query times out) until `answer()`. */
+  mute(): void {
+    if (this.silence) return;
+    let release = (): void => undefined;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.silence = { promise, release };
+  }
+
+  /** answer ends `mute()`: the held queries are answered (too late for their callers). */
+  answer(): void {
+    this.silence?.release();
+    this.silence = undefined;
+  }
+
+  /** whenAnswering resolves at once, or when a `mute()` ends. */
+  whenAnswering(): Promise<void> {
+    return this.silence?.promise ?? Promise.resolve();
   }
 
   /** seed puts running workers in the pool without events (the pool as the test starts). */
@@ -214,7 +235,8 @@ class FakeFleetController {
   constructor(private readonly fleet: FakeFleet) {}
 
   @MessagePattern(FLEET_LIST.pattern)
-  list(): FleetListReply {
+  async list(): Promise<FleetListReply> {
+    await this.fleet.whenAnswering();
     return this.fleet.list();
   }
 
