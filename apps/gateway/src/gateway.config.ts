@@ -80,6 +80,11 @@ export const GATEWAY_ENV = {
   SHUTDOWN_POLL_MS: env.int(1000, 50, 60000),
   /** How often the worker list polls when Server-Sent Events are unavailable (browser side). */
   LIVE_POLL_MS: env.int(5000, 500, 600000),
+  /**
+   * The worker list marks its data "stale since <time>" (grey badge) when no fresh view of the
+   * pool (a live event or a polled answer newer than the last) came for this long.
+   */
+  LIVE_STALE_S: env.int(30, 1, 3600),
   /** Keep-alive comment interval on Server-Sent Events streams (proxies drop silent streams). */
   LIVE_HEARTBEAT_S: env.int(15, 1, 3600),
   /** Activity entries older than this are deleted. */

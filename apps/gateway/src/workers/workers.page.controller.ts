@@ -58,6 +58,7 @@ export class WorkersPageController {
       poolMinutes: POOL_CHART_MINUTES,
       activity,
       livePollMs: this.config.LIVE_POLL_MS,
+      liveStaleMs: this.config.LIVE_STALE_S * 1000,
     });
   }
 
