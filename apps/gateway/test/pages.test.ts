@@ -307,8 +307,15 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       expect(stack.scaler.view.enabled).toBe(false);
       const disabled = await agent.get('/autoscale').expect(200);
       expect(disabled.text).toContain('Auto-scaler disabled.');
+      const listOff = await agent.get('/workers').expect(200);
+      expect(listOff.text).toContain('auto-scaler off</a>');
       await agent.post('/autoscale/enable').type('form').send({ _csrf: csrf }).expect(303);
       expect(stack.scaler.view.enabled).toBe(true);
+      // Worker List shows desired / min / max together and whether the auto-scaler is on.
+      const listOn = await agent.get('/workers').expect(200);
+      expect(listOn.text).toMatch(
+        /Desired size: <b id="desired">\d+<\/b> · min <b>\d+<\/b> · max <b>\d+<\/b> · <a href="\/autoscale" id="scaler-state">auto-scaler on<\/a>/,
+      );
     });
 
     it('should not clear or stop without the confirmation box', async () => {
