@@ -301,6 +301,38 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       });
     });
 
+    it('should show what the auto-scaler is doing on Auto Scale and at GET /api/scaler (issue #15)', async () => {
+      const { agent } = await loggedInAgent(stack.url);
+      const at = new Date().toISOString();
+      stack.scaler.lastEvaluation = {
+        at,
+        averageCpu: 3.14,
+        workersCounted: 2,
+        decision: 'shrink',
+        reason: 'shrink',
+        message: 'average CPU 3.1% over 2 workers is below the shrink threshold 10%: 2 → 1 (÷2)',
+        sizeBefore: 2,
+        sizeAfter: 1,
+      };
+      try {
+        const page = await agent.get('/autoscale').expect(200);
+        expect(page.text).toContain(`<time datetime="${at}">`);
+        expect(page.text).toContain('3.1 % over 2 counted');
+        expect(page.text).toContain('shrink (2 → 1)');
+        expect(page.text).toContain('<code>shrink</code> average CPU 3.1% over 2 workers');
+        const api = await request(stack.url)
+          .get('/api/scaler')
+          .auth('admin', TEST_PASSWORD)
+          .expect(200);
+        expect(api.body).toMatchObject({
+          lastEvaluation: { at, averageCpu: 3.14, reason: 'shrink' },
+        });
+        await request(stack.url).get('/api/scaler').expect(401);
+      } finally {
+        stack.scaler.lastEvaluation = null;
+      }
+    });
+
     it('should disable and enable the auto-scaler', async () => {
       const { agent, csrf } = await loggedInAgent(stack.url);
       await agent.post('/autoscale/disable').type('form').send({ _csrf: csrf }).expect(303);

@@ -31,6 +31,8 @@ import {
   RemoveWorkerQuery,
   RemoveWorkerReply,
   SCALER_DECISIONS,
+  SCALER_STATUS,
+  ScalerStatus,
   SCALER_DISABLE,
   SCALER_GET_POLICY,
   SCALER_POLICY_CHANGED,
@@ -305,6 +307,8 @@ export class FakeScaler {
   view: PolicyView = { policy: null, enabled: false, updatedAt: null };
   readonly commands: { pattern: string; payload: object }[] = [];
   decisions: ScalingDecision[] = [];
+  /** The latest evaluation SCALER_STATUS reports (set by a test). */
+  lastEvaluation: ScalerStatus['lastEvaluation'] = null;
 
   constructor(private readonly bus: MessageBus) {}
 
@@ -342,6 +346,17 @@ class FakeScalerController {
   @MessagePattern(SCALER_GET_POLICY.pattern)
   get(): PolicyView {
     return this.scaler.view;
+  }
+
+  @MessagePattern(SCALER_STATUS.pattern)
+  status(): ScalerStatus {
+    const enabled = this.scaler.view.enabled;
+    return {
+      enabled,
+      lastEvaluation: this.scaler.lastEvaluation,
+      cooldownUntil: null,
+      nextEvaluationAt: enabled ? new Date(Date.now() + 1000).toISOString() : null,
+    };
   }
 
   @MessagePattern(SCALER_PUT_POLICY.pattern)
