@@ -1,6 +1,6 @@
 import { isIP } from 'net';
 import { z } from 'zod';
-import { AMQP_ENV, DATABASE_ENV, env, loadConfig } from '@app/config';
+import { AMQP_ENV, CLOUD_ENV, DATABASE_ENV, env, loadConfig } from '@app/config';
 
 /** COOKIE_SECURE_MODES are the values of MANAGER_COOKIE_SECURE (and the worker's APP_COOKIE_SECURE). */
 export const COOKIE_SECURE_MODES = ['auto', 'true', 'false'] as const;
@@ -54,6 +54,12 @@ export function parseOriginList(value: string): string[] | undefined {
 export const GATEWAY_ENV = {
   ...AMQP_ENV,
   ...DATABASE_ENV,
+  ...CLOUD_ENV,
+  /**
+   * The app's address shown on "ELB DNS" in local mode (the same variable the fleet's local
+   * balancer reads): configuration, so the page needs no answer from the fleet to show it.
+   */
+  BALANCER_PUBLIC_URL: env.url('http://localhost:8080', ['http', 'https']),
   GATEWAY_PORT: env.port(5000),
   GATEWAY_HOST: env.string('0.0.0.0'),
   /** The manager's password (user `admin`); unset → a random one, printed once at start. */
@@ -74,6 +80,11 @@ export const GATEWAY_ENV = {
   SHUTDOWN_POLL_MS: env.int(1000, 50, 60000),
   /** How often the worker list polls when Server-Sent Events are unavailable (browser side). */
   LIVE_POLL_MS: env.int(5000, 500, 600000),
+  /**
+   * The worker list marks its data "stale since <time>" (grey badge) when no fresh view of the
+   * pool (a live event or a polled answer newer than the last) came for this long.
+   */
+  LIVE_STALE_S: env.int(30, 1, 3600),
   /** Keep-alive comment interval on Server-Sent Events streams (proxies drop silent streams). */
   LIVE_HEARTBEAT_S: env.int(15, 1, 3600),
   /** Activity entries older than this are deleted. */

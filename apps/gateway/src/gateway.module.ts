@@ -25,7 +25,7 @@ import { FleetViewService } from './live/fleet-view.service';
 import { LiveController } from './live/live.controller';
 import { ElbPageController } from './pages/elb.page.controller';
 import { HomePageController } from './pages/home.page.controller';
-import { PolicyApiController } from './policy/policy.api.controller';
+import { PolicyApiController, ScalerApiController } from './policy/policy.api.controller';
 import { PolicyPageController } from './policy/policy.page.controller';
 import { PolicyService } from './policy/policy.service';
 import { GatewayExit, ProcessGatewayExit } from './shutdown/gateway-exit';
@@ -87,6 +87,7 @@ export class GatewayModule {
         ElbPageController,
         PolicyPageController,
         PolicyApiController,
+        ScalerApiController,
         ClearPageController,
         ClearApiController,
         ShutdownPageController,

@@ -286,7 +286,7 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
       expect([...times].sort().reverse()).toEqual(times);
       for (const line of lines) expect(line.cause).toEqual(expect.any(String));
       expect(lines.find((l) => l.kind === 'pool-changed')!.message).toMatch(
-        /^Pool size \d+ → \d+$/,
+        /^Pool \d+ → \d+: manual: API/,
       );
       expect(lines.find((l) => l.kind === 'pool-changed')!.cause).toMatch(/^manual: API/);
     });
@@ -333,7 +333,7 @@ describe('gateway JSON API (supertest, real bus, MySQL, janitor and S3; fake fle
         'test decision 4',
         'test decision 1',
       ]);
-      expect(stored[2].message).toMatch(/^Auto-scaler: 1 → 2 workers \(grow\)/);
+      expect(stored[2].message).toMatch(/^Auto-scaler 1 → 2 \(grow\): test decision 1$/);
     });
 
     it('should honour ?limit= and refuse a bad one', async () => {

@@ -241,6 +241,20 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       expect(again.text).toContain(`Worker ${draining}: ${draining} is already draining.`);
     });
 
+    it('should show "ELB DNS" from BALANCER_PUBLIC_URL while the fleet does not answer (issue #15)', async () => {
+      const { agent } = await loggedInAgent(stack.url);
+      stack.fleet.mute();
+      try {
+        const res = await agent.get('/elb').expect(200);
+        expect(res.text).toContain('href="http://127.0.0.1:8080"');
+        expect(res.text).toContain('the fleet is not answering');
+      } finally {
+        stack.fleet.answer();
+      }
+      const again = await agent.get('/elb').expect(200);
+      expect(again.text).toMatch(/\d+ of \d+ workers in service/);
+    });
+
     it('should answer the live list as JSON for the polling fallback', async () => {
       const { agent } = await loggedInAgent(stack.url);
       const res = await agent.get('/live/workers.json').expect(200);
@@ -287,14 +301,53 @@ describe('gateway pages: login, sessions and CSRF (supertest)', () => {
       });
     });
 
+    it('should show what the auto-scaler is doing on Auto Scale and at GET /api/scaler (issue #15)', async () => {
+      const { agent } = await loggedInAgent(stack.url);
+      const at = new Date().toISOString();
+      stack.scaler.lastEvaluation = {
+        at,
+        averageCpu: 3.14,
+        workersCounted: 2,
+        decision: 'shrink',
+        reason: 'shrink',
+        message: 'average CPU 3.1% over 2 workers is below the shrink threshold 10%: 2 → 1 (÷2)',
+        sizeBefore: 2,
+        sizeAfter: 1,
+      };
+      try {
+        const page = await agent.get('/autoscale').expect(200);
+        expect(page.text).toContain(`<time datetime="${at}">`);
+        expect(page.text).toContain('3.1 % over 2 counted');
+        expect(page.text).toContain('shrink (2 → 1)');
+        expect(page.text).toContain('<code>shrink</code> average CPU 3.1% over 2 workers');
+        const api = await request(stack.url)
+          .get('/api/scaler')
+          .auth('admin', TEST_PASSWORD)
+          .expect(200);
+        expect(api.body).toMatchObject({
+          lastEvaluation: { at, averageCpu: 3.14, reason: 'shrink' },
+        });
+        await request(stack.url).get('/api/scaler').expect(401);
+      } finally {
+        stack.scaler.lastEvaluation = null;
+      }
+    });
+
     it('should disable and enable the auto-scaler', async () => {
       const { agent, csrf } = await loggedInAgent(stack.url);
       await agent.post('/autoscale/disable').type('form').send({ _csrf: csrf }).expect(303);
       expect(stack.scaler.view.enabled).toBe(false);
       const disabled = await agent.get('/autoscale').expect(200);
       expect(disabled.text).toContain('Auto-scaler disabled.');
+      const listOff = await agent.get('/workers').expect(200);
+      expect(listOff.text).toContain('auto-scaler off</a>');
       await agent.post('/autoscale/enable').type('form').send({ _csrf: csrf }).expect(303);
       expect(stack.scaler.view.enabled).toBe(true);
+      // Worker List shows desired / min / max together and whether the auto-scaler is on.
+      const listOn = await agent.get('/workers').expect(200);
+      expect(listOn.text).toMatch(
+        /Desired size: <b id="desired">\d+<\/b> · min <b>\d+<\/b> · max <b>\d+<\/b> · <a href="\/autoscale" id="scaler-state">auto-scaler on<\/a>/,
+      );
     });
 
     it('should not clear or stop without the confirmation box', async () => {

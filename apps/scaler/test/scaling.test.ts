@@ -6,6 +6,7 @@ import {
   SCALER_DECISION,
   SCALER_DECISIONS,
   SCALER_PUT_POLICY,
+  SCALER_STATUS,
   ScalingDecision,
 } from '@app/contracts';
 import { dropDatabase } from '@app/database';
@@ -107,6 +108,26 @@ describe('scaler over the bus (RabbitMQ + MySQL, a fake fleet and fake samples)'
     expect(stored).toEqual([shrink, grow]);
     const latest = await bus.query(SCALER_DECISIONS, { limit: 1 });
     expect(latest).toHaveLength(1);
+
+    // SCALER_STATUS (issue #15): the latest evaluation, the cooldown, the next evaluation.
+    const status = await bus.query(SCALER_STATUS, {});
+    expect(status.enabled).toBe(true);
+    expect(status.lastEvaluation).toMatchObject({
+      at: expect.any(String),
+      workersCounted: expect.any(Number),
+      decision: expect.stringMatching(/^(grow|shrink|hold)$/),
+      reason: expect.any(String),
+      message: expect.any(String),
+    });
+    expect(Date.parse(status.lastEvaluation!.at)).toBeGreaterThanOrEqual(Date.parse(shrink.at));
+    expect(Date.parse(status.nextEvaluationAt!)).toBeGreaterThan(
+      Date.parse(status.lastEvaluation!.at),
+    );
+    // The shrink started a 3 s cooldown: while it runs, its end is after the shrink (no timed
+    // assertion: on a slow machine it may already be over, and then it is null).
+    if (status.cooldownUntil !== null) {
+      expect(Date.parse(status.cooldownUntil)).toBeGreaterThan(Date.parse(shrink.at));
+    }
   });
 
   it('should remember the last change across a restart, so the cooldown still holds', async () => {

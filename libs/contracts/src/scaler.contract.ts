@@ -235,6 +235,34 @@ export const SCALER_DECISIONS = defineQuery<DecisionsQuery, ScalingDecision[]>(
   'scaler',
   DecisionsQuery,
 );
+/** ScalerEvaluation is the latest evaluation as SCALER_STATUS reports it. */
+export interface ScalerEvaluation {
+  at: string;
+  averageCpu: number | null;
+  workersCounted: number;
+  /** grow / shrink when the size changed, else hold. */
+  decision: 'grow' | 'shrink' | 'hold';
+  reason: DecisionReason;
+  message: string;
+  sizeBefore: number;
+  sizeAfter: number;
+}
+
+/** ScalerStatus is what the auto-scaler is doing now (SCALER_STATUS, `GET /api/scaler`). */
+export interface ScalerStatus {
+  enabled: boolean;
+  lastEvaluation: ScalerEvaluation | null;
+  /** When the cooldown after the last change ends; null when none is running. */
+  cooldownUntil: string | null;
+  /** When the next evaluation is due; null while the scaler is disabled. */
+  nextEvaluationAt: string | null;
+}
+
+export const SCALER_STATUS = defineQuery<object, ScalerStatus>(
+  'scaler.status',
+  'scaler',
+  class ScalerStatusQuery {},
+);
 export const SCALER_DISABLE = defineCommand('scaler.disable', 'scaler', DisableScalerCommand);
 export const SCALER_DECISION = defineEvent('scaler.decision', ScalingDecision);
 export const SCALER_POLICY_CHANGED = defineEvent('scaler.policy-changed', PolicyChanged);

@@ -5,6 +5,7 @@
   const tbody = table.querySelector('tbody');
   const csrf = table.dataset.csrf;
   const pollMs = Number(table.dataset.pollMs) || 5000;
+  const staleMs = Number(table.dataset.staleMs) || 30000;
   const status = document.getElementById('live-status');
   const desired = document.getElementById('desired');
   const unavailable = document.getElementById('unavailable');
@@ -52,7 +53,17 @@
     );
   }
 
+  // When the list last got a fresh view of the pool: a live event, or a polled answer newer than
+  // the previous one (the gateway answers its last known view while the fleet is silent).
+  let lastFresh = Date.now();
+  let lastAt = null;
+  let mode = { text: 'static', kind: 'muted' };
+
   function render(view) {
+    if (view.at !== lastAt) {
+      lastAt = view.at;
+      lastFresh = Date.now();
+    }
     const workers = view.workers.filter((w) => w.state !== 'terminated');
     tbody.replaceChildren(
       ...(workers.length
@@ -84,9 +95,21 @@
   }
 
   function setStatus(text, kind) {
-    status.textContent = text;
-    status.className = `badge ${kind}`;
+    mode = { text, kind };
+    showStatus();
   }
+  // The badge says "live" / "polling" only while the data is fresh; past LIVE_STALE_S it says
+  // since when the rows are old (they stay: old data beats an empty table, marked as old).
+  function showStatus() {
+    const stale = mode.kind !== 'muted' && Date.now() - lastFresh > staleMs;
+    const since = new Date(lastFresh).toISOString().replace('T', ' ').slice(11, 19) + ' UTC';
+    status.textContent = stale ? `stale since ${since}` : mode.text;
+    status.className = `badge ${stale ? 'stale' : mode.kind}`;
+    status.title = stale
+      ? `No fresh data from the fleet since ${since} (was ${mode.text})`
+      : 'How this list is kept up to date';
+  }
+  setInterval(showStatus, 1000);
 
   let pollTimer;
   async function poll() {
@@ -97,8 +120,10 @@
         return;
       }
       const body = await res.json();
-      if (res.ok) render(body);
-      else {
+      if (res.ok) {
+        render(body);
+        showStatus();
+      } else {
         unavailable.textContent = body.message;
         unavailable.hidden = false;
       }
@@ -124,7 +149,10 @@
       setStatus('live', 'live');
     });
     source.addEventListener('error', () => startPolling());
-    source.addEventListener('fleet', (e) => render(JSON.parse(e.data)));
+    source.addEventListener('fleet', (e) => {
+      render(JSON.parse(e.data));
+      showStatus();
+    });
     source.addEventListener('activity', (e) => addActivity(JSON.parse(e.data)));
     source.addEventListener('unavailable', (e) => {
       unavailable.textContent = JSON.parse(e.data).message;

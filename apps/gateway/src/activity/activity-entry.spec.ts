@@ -1,10 +1,11 @@
-import { ORIGINAL_POLICY, ScalingDecision } from '@app/contracts';
+import { InstanceStateChanged, ORIGINAL_POLICY, ScalingDecision } from '@app/contracts';
 import {
   describeCleared,
   describeDecision,
   describeInstanceState,
   describePolicyChanged,
   describePoolChanged,
+  mainCause,
   shouldRecordDecision,
 } from './activity-entry';
 
@@ -35,77 +36,134 @@ describe('shouldRecordDecision', () => {
   });
 });
 
+const UUID = '3f2b8c1e-5d4a-4e7b-9c2d-1a2b3c4d5e6f';
+
+describe('mainCause', () => {
+  it.each([
+    [
+      'the scaler behind a fleet resize',
+      'shrink to 1 by scaler (scaler: average CPU 3.1% over 2 workers is below the shrink threshold 10%: 2 → 1 (÷2))',
+      'CPU 3.1 % below the shrink threshold 10 %',
+    ],
+    [
+      'a grow above the threshold',
+      'scaler: average CPU 27.0% over 1 worker is above the grow threshold 20%: 1 → 2 (×2)',
+      'CPU 27.0 % above the grow threshold 20 %',
+    ],
+    ['a manual button', 'grow by 1 (manual: New one)', 'manual: New one'],
+    ['a start', 'start: INITIAL_WORKERS=1', 'start: INITIAL_WORKERS=1'],
+    [
+      'a hold, without its arithmetic',
+      'no worker is in service: keeping 1',
+      'no worker is in service',
+    ],
+    ['a command UUID', `Delete (command ${UUID})`, 'Delete'],
+    ['a run UUID', `cleared (run ${UUID})`, 'cleared'],
+  ])('should shorten %s', (_what, cause, expected) => {
+    expect(mainCause(cause)).toBe(expected);
+  });
+});
+
 describe('activity lines', () => {
-  it('should phrase a state change with its health change and keep the cause', () => {
-    const line = describeInstanceState({
-      instanceId: 'i-0123abcd',
-      state: 'running',
-      health: 'healthy',
-      previousState: 'pending',
-      previousHealth: 'initial',
-      cause: 'health check passed',
-      at: AT,
-    });
-    expect(line).toMatchObject({
-      kind: 'instance-state',
-      message: 'Worker i-0123abcd: pending → running, health initial → healthy',
-      cause: 'health check passed',
-      instanceId: 'i-0123abcd',
-    });
-    expect(line.at.toISOString()).toBe(AT);
+  const state = (over: Partial<InstanceStateChanged>): InstanceStateChanged => ({
+    instanceId: 'i-0123abcd',
+    state: 'running',
+    health: 'healthy',
+    cause: 'health check passed',
+    at: AT,
+    ...over,
   });
 
-  it('should phrase a health-only change and a first appearance', () => {
-    expect(
-      describeInstanceState({
-        instanceId: 'i-0123abcd',
-        state: 'running',
+  it.each([
+    [
+      'a launch that passed its checks',
+      state({ previousState: 'pending', previousHealth: 'initial' }),
+      'Worker i-0123abcd pending → running, healthy: health check passed',
+    ],
+    [
+      'a health-only change',
+      state({
         health: 'unhealthy',
         previousState: 'running',
         previousHealth: 'healthy',
         cause: 'health check failed 3 times',
-        at: AT,
-      }).message,
-    ).toBe('Worker i-0123abcd: health healthy → unhealthy');
-    expect(
-      describeInstanceState({
-        instanceId: 'i-0123abcd',
-        state: 'pending',
-        health: 'initial',
-        cause: 'manual: New one',
-        at: AT,
-      }).message,
-    ).toBe('Worker i-0123abcd: pending, health initial');
+      }),
+      'Worker i-0123abcd became unhealthy: health check failed 3 times',
+    ],
+    [
+      'a first appearance',
+      state({ state: 'pending', health: 'initial', cause: 'grow by 1 (manual: New one)' }),
+      'Worker i-0123abcd pending: manual: New one',
+    ],
+    [
+      'a drain caused by the scaler',
+      state({
+        state: 'draining',
+        health: 'draining',
+        previousState: 'running',
+        previousHealth: 'healthy',
+        cause:
+          'shrink to 1 by scaler (scaler: average CPU 3.1% over 2 workers is below the shrink threshold 10%: 2 → 1 (÷2))',
+      }),
+      'Worker i-0123abcd running → draining: CPU 3.1 % below the shrink threshold 10 %',
+    ],
+  ])('should phrase %s', (_what, event, expected) => {
+    const line = describeInstanceState(event);
+    expect(line.message).toBe(expected);
+    expect(line.message).not.toMatch(/health (healthy|initial)/);
+    expect(line.cause).toBe(event.cause);
+    expect(line.instanceId).toBe('i-0123abcd');
+    expect(line.at.toISOString()).toBe(AT);
   });
 
-  it('should phrase pool changes and decisions', () => {
-    expect(
-      describePoolChanged({ desired: 4, previous: 2, cause: 'scaler: grow', at: AT }).message,
-    ).toBe('Pool size 2 → 4');
-    const decision = describeDecision({
+  it.each([
+    [
+      'a shrink by the scaler',
+      'shrink to 1 by scaler (scaler: average CPU 3.1% over 2 workers is below the shrink threshold 10%: 2 → 1 (÷2))',
+      'Pool 2 → 1: CPU 3.1 % below the shrink threshold 10 %',
+    ],
+    ['a manual grow', 'grow by 1 (manual: New one)', 'Pool 2 → 1: manual: New one'],
+    [
+      'a command with its UUID',
+      `shrink by 1 (manual: Delete one ${UUID})`,
+      'Pool 2 → 1: manual: Delete one',
+    ],
+  ])('should phrase a pool change from %s', (_what, cause, expected) => {
+    const line = describePoolChanged({ desired: 1, previous: 2, cause, at: AT });
+    expect(line.message).toBe(expected);
+    expect(line.message).not.toContain(UUID);
+    expect(line.cause).toBe(cause);
+  });
+
+  it.each([
+    [
+      'a grow',
+      { sizeBefore: 1, sizeAfter: 2, averageCpu: 27.04, workersCounted: 1, reason: 'grow' },
+      'average CPU 27.0% over 1 worker is above the grow threshold 20%: 1 → 2 (×2)',
+      'Auto-scaler 1 → 2 (grow): CPU 27.0 % above the grow threshold 20 %',
+    ],
+    [
+      'a hold without data',
+      { sizeBefore: 1, sizeAfter: 1, averageCpu: null, workersCounted: 0, reason: 'hold-no-data' },
+      'no worker is in service: keeping 1',
+      'Auto-scaler holds at 1 worker (hold-no-data): no worker is in service',
+    ],
+    [
+      'a hold at max',
+      { sizeBefore: 10, sizeAfter: 10, averageCpu: 80, workersCounted: 10, reason: 'hold-at-max' },
+      'average CPU 80.0% over 10 workers is above the grow threshold 20%, but the pool is at its maximum of 10',
+      'Auto-scaler holds at 10 workers (hold-at-max): CPU 80.0 % above the grow threshold 20 %',
+    ],
+  ])('should phrase a decision: %s', (_what, figures, message, expected) => {
+    const line = describeDecision({
       at: AT,
-      averageCpu: 27.04,
-      workersCounted: 1,
-      sizeBefore: 1,
-      sizeAfter: 2,
-      reason: 'grow',
-      message: 'average CPU 27.0 % above 20 %',
+      ...figures,
+      reason: figures.reason as ScalingDecision['reason'],
+      message,
     });
-    expect(decision.message).toBe(
-      'Auto-scaler: 1 → 2 workers (grow), average CPU 27.0 % over 1 workers',
-    );
-    expect(decision.cause).toBe('average CPU 27.0 % above 20 %');
-    expect(
-      describeDecision({
-        at: AT,
-        averageCpu: null,
-        workersCounted: 0,
-        sizeBefore: 1,
-        sizeAfter: 1,
-        reason: 'hold-no-data',
-        message: 'no sample yet',
-      }).message,
-    ).toBe('Auto-scaler holds at 1 workers (hold-no-data), no CPU data over 0 workers');
+    expect(line.message).toBe(expected);
+    expect(line.message).not.toMatch(/\b1 workers\b/);
+    expect(line.cause).toBe(message);
   });
 
   it('should phrase policy changes and clears', () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { PolicyView, ScalingPolicy } from '@app/contracts';
+import { PolicyView, ScalerStatus, ScalingPolicy } from '@app/contracts';
 import { validatePayload } from '@app/messaging';
 import { refuseReservedKeys } from '../http/json-body';
 import { PolicyService } from './policy.service';
@@ -19,5 +19,16 @@ export class PolicyApiController {
   put(@Body() body: unknown): Promise<PolicyView> {
     refuseReservedKeys(body);
     return this.policy.put(validatePayload('policy', ScalingPolicy, body));
+  }
+}
+
+/** ScalerApiController reports what the auto-scaler is doing now (`GET /api/scaler`). */
+@Controller('api/scaler')
+export class ScalerApiController {
+  constructor(private readonly policy: PolicyService) {}
+
+  @Get()
+  status(): Promise<ScalerStatus> {
+    return this.policy.status();
   }
 }

@@ -6,6 +6,7 @@ import {
   ScalingPolicy,
   THRESHOLD_MAX,
   THRESHOLD_MIN,
+  ScalerStatus,
 } from '@app/contracts';
 import {
   FieldErrors,
@@ -101,8 +102,11 @@ export class PolicyPageController {
       if (!(error instanceof QueryTimeoutError || error instanceof RemoteError)) throw error;
       unavailable = error.message;
     }
+    // What the scaler is doing now is context: a silent scaler leaves the form usable.
+    const status = await this.policy.status().catch(() => null);
     this.render(res, 200, {
       view,
+      status,
       unavailable,
       values: formValues(view?.policy ?? { minWorkers: 1, maxWorkers: 10, enabled: true }),
       errors: {},
@@ -176,6 +180,7 @@ export class PolicyPageController {
     status: number,
     data: {
       view: PolicyView | null;
+      status?: ScalerStatus | null;
       unavailable?: string;
       values: PolicyFormValues;
       errors: FieldErrors;
@@ -190,6 +195,9 @@ export class PolicyPageController {
       nav: 'autoscale',
       view: data.view,
       policy: data.view?.policy ?? null,
+      status: data.status ?? null,
+      last: data.status?.lastEvaluation ?? null,
+      lastCpu: cpuText(data.status?.lastEvaluation?.averageCpu),
       unavailable: data.unavailable,
       fields: FIELDS.map((f) => ({
         ...f,
@@ -211,4 +219,9 @@ function fieldErrorsFrom(error: unknown): FieldErrors | undefined {
     return tidyFieldErrors(error.fields ?? { policy: [error.message] });
   }
   return undefined;
+}
+
+/** cpuText phrases the average CPU an evaluation saw (0 % is data; null is none). */
+function cpuText(cpu: number | null | undefined): string {
+  return cpu === null || cpu === undefined ? 'no CPU data' : `${cpu.toFixed(1)} %`;
 }

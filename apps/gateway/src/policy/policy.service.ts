@@ -4,6 +4,8 @@ import {
   SCALER_DISABLE,
   SCALER_GET_POLICY,
   SCALER_PUT_POLICY,
+  SCALER_STATUS,
+  ScalerStatus,
   ScalingPolicy,
 } from '@app/contracts';
 import { MessageBus } from '@app/messaging';
@@ -16,6 +18,11 @@ export class PolicyService {
   /** get answers the stored policy (null before one is saved). */
   get(): Promise<PolicyView> {
     return this.bus.query(SCALER_GET_POLICY, {});
+  }
+
+  /** status answers what the auto-scaler is doing now (its latest evaluation, cooldown, next run). */
+  status(): Promise<ScalerStatus> {
+    return this.bus.query(SCALER_STATUS, {});
   }
 
   /**

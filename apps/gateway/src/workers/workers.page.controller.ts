@@ -10,6 +10,7 @@ import { WorkerMetrics } from './metric-series';
 import { DEFAULT_HISTORY_MINUTES, parseInstanceId } from './workers.requests';
 import { WorkersService } from './workers.service';
 import { Flash, redirectWithFlash } from '../http/flash-redirect';
+import { PolicyService } from '../policy/policy.service';
 
 /** REFUSALS are the fleet's answers to a Destroy it cannot carry out (shown as a flash). */
 const REFUSALS = new Set(['not-found', REMOVE_WORKER_CONFLICT]);
@@ -38,15 +39,18 @@ export class WorkersPageController {
     private readonly workers: WorkersService,
     private readonly fleet: FleetViewService,
     private readonly activity: ActivityService,
+    private readonly policy: PolicyService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Get()
   async list(@Res() res: Response): Promise<void> {
-    const [fleet, pool, activity] = await Promise.all([
+    const [fleet, pool, activity, policy] = await Promise.all([
       orUnavailable<FleetView>(this.fleet.current()),
       this.activity.poolHistory(POOL_CHART_MINUTES),
       this.activity.list(30),
+      // The bounds and the switch are context only: a silent scaler must not take the list down.
+      this.policy.get().catch(() => null),
     ]);
     res.render('workers', {
       title: 'Worker List',
@@ -58,6 +62,11 @@ export class WorkersPageController {
       poolMinutes: POOL_CHART_MINUTES,
       activity,
       livePollMs: this.config.LIVE_POLL_MS,
+      liveStaleMs: this.config.LIVE_STALE_S * 1000,
+      bounds: policy?.policy
+        ? { min: policy.policy.minWorkers, max: policy.policy.maxWorkers }
+        : null,
+      scaler: policy === null ? 'unknown' : policy.enabled ? 'on' : 'off',
     });
   }
 

@@ -31,6 +31,8 @@ import {
   RemoveWorkerQuery,
   RemoveWorkerReply,
   SCALER_DECISIONS,
+  SCALER_STATUS,
+  ScalerStatus,
   SCALER_DISABLE,
   SCALER_GET_POLICY,
   SCALER_POLICY_CHANGED,
@@ -75,6 +77,8 @@ export class FakeFleet {
   workers: WorkerView[] = [];
   readonly commands: { pattern: string; payload: object }[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** While set, FLEET_LIST queries wait for `answer()` (a fleet that does not answer). */
+  private silence?: { promise: Promise<void>; release: () => void };
 
   constructor(
     private readonly bus: MessageBus,
@@ -87,6 +91,25 @@ export class FakeFleet {
       workers: this.workers,
       loadBalancerUrl: this.options.loadBalancerUrl,
     };
+  }
+
+  /** mute makes FLEET_LIST go unanswered (the gateway's query times out) until `answer()`. */
+  mute(): void {
+    if (this.silence) return;
+    let release = (): void => undefined;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.silence = { promise, release };
+  }
+
+  /** answer ends `mute()`: the held queries are answered (too late for their callers). */
+  answer(): void {
+    this.silence?.release();
+    this.silence = undefined;
+  }
+
+  /** whenAnswering resolves at once, or when a `mute()` ends. */
+  whenAnswering(): Promise<void> {
+    return this.silence?.promise ?? Promise.resolve();
   }
 
   /** seed puts running workers in the pool without events (the pool as the test starts). */
@@ -214,7 +237,8 @@ class FakeFleetController {
   constructor(private readonly fleet: FakeFleet) {}
 
   @MessagePattern(FLEET_LIST.pattern)
-  list(): FleetListReply {
+  async list(): Promise<FleetListReply> {
+    await this.fleet.whenAnswering();
     return this.fleet.list();
   }
 
@@ -283,6 +307,8 @@ export class FakeScaler {
   view: PolicyView = { policy: null, enabled: false, updatedAt: null };
   readonly commands: { pattern: string; payload: object }[] = [];
   decisions: ScalingDecision[] = [];
+  /** The latest evaluation SCALER_STATUS reports (set by a test). */
+  lastEvaluation: ScalerStatus['lastEvaluation'] = null;
 
   constructor(private readonly bus: MessageBus) {}
 
@@ -320,6 +346,17 @@ class FakeScalerController {
   @MessagePattern(SCALER_GET_POLICY.pattern)
   get(): PolicyView {
     return this.scaler.view;
+  }
+
+  @MessagePattern(SCALER_STATUS.pattern)
+  status(): ScalerStatus {
+    const enabled = this.scaler.view.enabled;
+    return {
+      enabled,
+      lastEvaluation: this.scaler.lastEvaluation,
+      cooldownUntil: null,
+      nextEvaluationAt: enabled ? new Date(Date.now() + 1000).toISOString() : null,
+    };
   }
 
   @MessagePattern(SCALER_PUT_POLICY.pattern)

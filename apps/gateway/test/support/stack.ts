@@ -142,6 +142,7 @@ export async function startStack(overrides: Record<string, string> = {}): Promis
       SHUTDOWN_POLL_MS: '100',
       LIVE_POLL_MS: '1000',
       LIVE_HEARTBEAT_S: '2',
+      BALANCER_PUBLIC_URL: 'http://127.0.0.1:8080',
       ...overrides,
     });
     const exit = new RecordingExit();

@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { FLEET_SET_DESIRED, SCALER_DECISION, ScalingDecision } from '@app/contracts';
+import { FLEET_SET_DESIRED, SCALER_DECISION, ScalerStatus, ScalingDecision } from '@app/contracts';
 import { MessageBus, NonOverlappingLoop } from '@app/messaging';
 import { decideScale } from '../decision/scale-decision';
 import { DecisionLogService } from '../decisions/decision-log.service';
@@ -31,6 +31,7 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
   private readonly loop: NonOverlappingLoop;
   private lastChangeAt: Date | null = null;
   private prunedAt = -Infinity;
+  private nextAt: Date | null = null;
 
   constructor(
     private readonly observed: ObservedPoolService,
@@ -41,7 +42,13 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
   ) {
     this.loop = new NonOverlappingLoop(
       config.SCALER_INTERVAL_S,
-      () => this.evaluate(),
+      async () => {
+        try {
+          await this.evaluate();
+        } finally {
+          this.nextAt = new Date(Date.now() + config.SCALER_INTERVAL_S * 1000);
+        }
+      },
       (error) => this.logger.error(`evaluation failed: ${error.stack ?? error.message}`),
     );
   }
@@ -61,7 +68,41 @@ export class ScalerLoopService implements OnApplicationBootstrap, OnModuleDestro
           'the first decision after a change still averages samples of the old pool and may overshoot',
       );
     }
+    this.nextAt = new Date(Date.now() + c.SCALER_INTERVAL_S * 1000);
     this.loop.start();
+  }
+
+  /** status reports the latest evaluation, the cooldown and the next evaluation (SCALER_STATUS). */
+  async status(now = new Date()): Promise<ScalerStatus> {
+    const [policy, [last]] = await Promise.all([
+      this.policies.current(),
+      this.log.newest({ limit: 1 }),
+    ]);
+    const enabled = policy?.enabled === true;
+    const change = this.lastChange().at;
+    const cooldownEnd = change ? change.getTime() + this.config.SCALER_COOLDOWN_S * 1000 : 0;
+    return {
+      enabled,
+      lastEvaluation: last
+        ? {
+            at: last.at,
+            averageCpu: last.averageCpu,
+            workersCounted: last.workersCounted,
+            decision:
+              last.sizeAfter > last.sizeBefore
+                ? 'grow'
+                : last.sizeAfter < last.sizeBefore
+                  ? 'shrink'
+                  : 'hold',
+            reason: last.reason,
+            message: last.message,
+            sizeBefore: last.sizeBefore,
+            sizeAfter: last.sizeAfter,
+          }
+        : null,
+      cooldownUntil: cooldownEnd > now.getTime() ? new Date(cooldownEnd).toISOString() : null,
+      nextEvaluationAt: enabled && this.nextAt ? this.nextAt.toISOString() : null,
+    };
   }
 
   async onModuleDestroy(): Promise<void> {
